@@ -1,0 +1,17 @@
+/* casco — the syscall seam: thin wrappers for calls glibc does not wrap.
+   Everything else calls these, so tests and callers see one place. */
+#ifndef CASCO_SYSCALLS_H
+#define CASCO_SYSCALLS_H
+
+#include <linux/openat2.h>
+#include <sys/types.h>
+#include <signal.h>
+
+int sys_openat2 (int dirfd, const char *path, unsigned long flags, unsigned long resolve, mode_t mode);
+/* fork() that makes the child a child of our parent (CLONE_PARENT). */
+pid_t sys_clone_parent (void);
+int sys_pidfd_open (pid_t pid, unsigned int flags);
+int sys_pidfd_send_signal (int pidfd, int sig, siginfo_t *info, unsigned int flags);
+int sys_pivot_root (const char *new_root, const char *put_old);
+
+#endif

@@ -1,0 +1,55 @@
+/* casco — scope-based cleanup and small helpers shared by every module. */
+#ifndef CASCO_UTIL_H
+#define CASCO_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <errno.h>
+
+void freep (void *p);
+void closep (int *fd);
+void fclosep (FILE **f);
+void strv_freep (char ***v);
+
+#define _cleanup_free_ __attribute__ ((cleanup (freep)))
+#define _cleanup_close_ __attribute__ ((cleanup (closep)))
+#define _cleanup_fclose_ __attribute__ ((cleanup (fclosep)))
+#define _cleanup_strv_ __attribute__ ((cleanup (strv_freep)))
+#define _cleanup_error_ __attribute__ ((cleanup (casco_error_freep)))
+
+struct casco_error;
+void casco_error_freep (struct casco_error **e);
+
+/* Hand ownership out of a cleanup variable. */
+#define steal_pointer(pp) ({ __typeof__ (*(pp)) _p = *(pp); *(pp) = NULL; _p; })
+#define steal_fd(fdp) ({ int _fd = *(fdp); *(fdp) = -1; _fd; })
+
+#define ARRAY_SIZE(a) (sizeof (a) / sizeof ((a)[0]))
+
+/* Allocation failure is not recoverable in a runtime: abort loudly. */
+void *xmalloc0 (size_t n);
+void *xrealloc (void *p, size_t n);
+char *xstrdup (const char *s);
+char *xstrndup (const char *s, size_t n);
+char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+
+size_t strv_len (char *const *v);
+void strv_free (char **v);
+char **strv_dup (char *const *v);
+
+/* Write all of buf / read up to len, retrying on EINTR and short writes. */
+int write_all (int fd, const void *buf, size_t len);
+ssize_t read_all (int fd, void *buf, size_t len);
+/* Read a whole (small) file into a NUL-terminated buffer. */
+int read_file_at (int dirfd, const char *path, char **out, size_t *len, struct casco_error **err);
+/* Write data to dir/name atomically: temp file, fsync, rename. */
+int write_file_atomic_at (int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+                          struct casco_error **err);
+
+/* Parse a decimal integer strictly (whole string, no overflow). */
+int parse_long (const char *s, long *out);
+
+#endif

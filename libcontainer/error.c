@@ -1,0 +1,89 @@
+/* The single error type: errno + message (+ JSON path for config errors). */
+#include <stdio.h>
+#include <string.h>
+
+#include "casco/error.h"
+#include "casco/util.h"
+
+static int
+error_setv (struct casco_error **err, int errno_, const char *json_path, const char *fmt, va_list ap)
+{
+  if (err == NULL)
+    return -1;
+  /* Keep the first error: it is the cause; later ones are consequences. */
+  if (*err != NULL)
+    return -1;
+  _cleanup_free_ char *text = NULL;
+  if (vasprintf (&text, fmt, ap) < 0)
+    abort ();
+  struct casco_error *e = xmalloc0 (sizeof *e);
+  e->errno_ = errno_;
+  e->json_path = json_path ? xstrdup (json_path) : NULL;
+  e->msg = errno_ ? xasprintf ("%s: %s", text, strerror (errno_)) : steal_pointer (&text);
+  *err = e;
+  return -1;
+}
+
+int
+casco_error_set (struct casco_error **err, int errno_, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  error_setv (err, errno_, NULL, fmt, ap);
+  va_end (ap);
+  return -1;
+}
+
+int
+casco_error_config (struct casco_error **err, const char *json_path, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  error_setv (err, 0, json_path, fmt, ap);
+  va_end (ap);
+  return -1;
+}
+
+int
+casco_error_wrap (struct casco_error **err, const char *fmt, ...)
+{
+  if (err == NULL || *err == NULL)
+    return -1;
+  _cleanup_free_ char *prefix = NULL;
+  va_list ap;
+  va_start (ap, fmt);
+  if (vasprintf (&prefix, fmt, ap) < 0)
+    abort ();
+  va_end (ap);
+  char *msg = xasprintf ("%s: %s", prefix, (*err)->msg);
+  free ((*err)->msg);
+  (*err)->msg = msg;
+  return -1;
+}
+
+void
+casco_error_free (struct casco_error *err)
+{
+  if (err == NULL)
+    return;
+  free (err->msg);
+  free (err->json_path);
+  free (err);
+}
+
+void
+casco_error_freep (struct casco_error **e)
+{
+  casco_error_free (*e);
+  *e = NULL;
+}
+
+char *
+casco_error_text (const struct casco_error *err)
+{
+  if (err == NULL)
+    return xstrdup ("unknown error");
+  if (err->json_path)
+    return xasprintf ("%s: %s", err->json_path, err->msg);
+  return xstrdup (err->msg);
+}

@@ -1,0 +1,31 @@
+/* casco — building the container's filesystem view (runs in the init,
+   inside its new mount namespace).  Order, and why:
+     rootfs_prepare   private propagation, rootfs bind, mounts[], /dev  (host paths still reachable)
+     rootfs_pivot     pivot_root (or chroot for --no-pivot)             (host now unreachable)
+     [console]        /dev/console bound to the pty slave               (needs /dev/pts of the container)
+     rootfs_finalize  sysctl, maskedPaths, readonlyPaths, root.readonly (last: they may cover
+                                                                         paths the steps before write) */
+#ifndef CASCO_ROOTFS_H
+#define CASCO_ROOTFS_H
+
+#include <stdbool.h>
+#include "casco/spec.h"
+
+struct casco_error;
+
+struct rootfs_config
+{
+  const struct spec *spec;
+  const char *bundle_path;  /* absolute; relative mount sources and root.path resolve from here */
+  const char *rootfs_path;  /* absolute host path of the rootfs (root.path resolved) */
+  bool new_userns;          /* mknod is impossible: bind-mount host device nodes instead */
+  bool no_pivot;
+};
+
+int rootfs_prepare (const struct rootfs_config *c, struct casco_error **err);
+int rootfs_pivot (const struct rootfs_config *c, struct casco_error **err);
+/* Bind the pty slave (an open fd) over /dev/console, creating the file. */
+int rootfs_bind_console (int slave_fd, struct casco_error **err);
+int rootfs_finalize (const struct rootfs_config *c, struct casco_error **err);
+
+#endif

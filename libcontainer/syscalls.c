@@ -1,0 +1,40 @@
+/* The syscall seam: raw syscalls glibc 2.36 does not wrap. */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "casco/syscalls.h"
+
+int
+sys_openat2 (int dirfd, const char *path, unsigned long flags, unsigned long resolve, mode_t mode)
+{
+  struct open_how how = { .flags = flags, .mode = mode, .resolve = resolve };
+  return (int) syscall (SYS_openat2, dirfd, path, &how, sizeof how);
+}
+
+pid_t
+sys_clone_parent (void)
+{
+  /* A NULL stack makes clone behave like fork (copy-on-write stack). */
+  return (pid_t) syscall (SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+}
+
+int
+sys_pidfd_open (pid_t pid, unsigned int flags)
+{
+  return (int) syscall (SYS_pidfd_open, pid, flags);
+}
+
+int
+sys_pidfd_send_signal (int pidfd, int sig, siginfo_t *info, unsigned int flags)
+{
+  return (int) syscall (SYS_pidfd_send_signal, pidfd, sig, info, flags);
+}
+
+int
+sys_pivot_root (const char *new_root, const char *put_old)
+{
+  return (int) syscall (SYS_pivot_root, new_root, put_old);
+}

@@ -1,5 +1,4 @@
 /* The syscall seam: raw syscalls glibc 2.36 does not wrap. */
-#define _GNU_SOURCE
 #include <sched.h>
 #include <signal.h>
 #include <sys/syscall.h>

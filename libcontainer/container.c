@@ -1,1 +1,865 @@
-/* placeholder: filled in by its owner */
+/* Lifecycle orchestration, the parent side: create, start, run, state,
+   list, kill, delete.  The child side lives in process.c. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+
+#include "casco/container.h"
+#include "casco/error.h"
+#include "casco/log.h"
+#include "casco/spec.h"
+#include "casco/syscalls.h"
+#include "casco/util.h"
+#include "console.h"
+#include "process.h"
+
+#define DEFAULT_ROOT "/run/casco"
+#define KILL_WAIT_MS 10000
+
+static const char *
+root_of (const struct casco_context *ctx)
+{
+  return ctx->root ? ctx->root : DEFAULT_ROOT;
+}
+
+/* What a successful create leaves for start/run to use. */
+struct launch
+{
+  int rootfd;
+  int dirfd;          /* state dir, locked */
+  pid_t init_pid;
+  int console_peer;   /* run's end of its private console socket, or -1 */
+};
+
+static void
+launch_close (struct launch *l)
+{
+  closep (&l->rootfd);
+  closep (&l->dirfd);
+  closep (&l->console_peer);
+}
+
+/* ---- create ---------------------------------------------------------------- */
+
+static int
+resolve_bundle (const char *bundle, char **abs, int *fd, struct casco_error **err)
+{
+  const char *b = bundle ? bundle : ".";
+  char *real = realpath (b, NULL);
+  if (real == NULL)
+    return casco_error_set (err, errno, "bundle `%s`", b);
+  *abs = real;
+  *fd = open (real, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (*fd < 0)
+    return casco_error_set (err, errno, "bundle `%s`", b);
+  return 0;
+}
+
+static int
+resolve_rootfs (const struct spec *s, const char *bundle, char **out, struct casco_error **err)
+{
+  _cleanup_free_ char *joined = s->root->path[0] == '/' ? xstrdup (s->root->path)
+                                                        : xasprintf ("%s/%s", bundle, s->root->path);
+  char *real = realpath (joined, NULL);
+  if (real == NULL)
+    return casco_error_config (err, "root.path", "rootfs `%s` does not exist: %s", joined,
+                               strerror (errno));
+  struct stat sb;
+  if (stat (real, &sb) < 0 || !S_ISDIR (sb.st_mode))
+    {
+      free (real);
+      return casco_error_config (err, "root.path", "rootfs `%s` is not a directory", joined);
+    }
+  *out = real;
+  return 0;
+}
+
+/* casco needs what the rest of the code assumes; say so before anything is created. */
+static int
+check_supported (const struct spec *s, bool detach_without_console, struct casco_error **err)
+{
+  if (s->process == NULL)
+    return casco_error_config (err, "process", "a process is required to create a container");
+  if (s->linux_ == NULL)
+    return casco_error_config (err, "linux", "a linux section is required");
+  const struct spec_namespace *mnt = spec_find_namespace (s, SPEC_NS_MOUNT);
+  if (mnt == NULL || (mnt->path && mnt->path[0]))
+    return casco_error_config (err, "linux.namespaces",
+                               "a new mount namespace (type \"mount\" without path) is required: "
+                               "casco will not change the host's mount tree");
+  if (s->process->terminal && detach_without_console)
+    return casco_error_config (err, "process.terminal",
+                               "cannot allocate a terminal without --console-socket when detached; "
+                               "pass --console-socket or set process.terminal to false");
+  return 0;
+}
+
+/* exec.sock: the init blocks in accept() on it until `start`.  Bound via
+   /proc/self/fd so long --root paths do not hit the 108-byte sun_path limit. */
+static int
+exec_socket_listen (int dirfd, struct casco_error **err)
+{
+  _cleanup_close_ int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return casco_error_set (err, errno, "create exec socket");
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  snprintf (addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", dirfd, EXEC_SOCK_NAME);
+  if (bind (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
+    return casco_error_set (err, errno, "bind exec socket");
+  fchmodat (dirfd, EXEC_SOCK_NAME, 0600, 0);
+  if (listen (fd, 1) < 0)
+    return casco_error_set (err, errno, "listen on exec socket");
+  return steal_fd (&fd);
+}
+
+static int
+unix_connect (const char *path, int dirfd, struct casco_error **err)
+{
+  _cleanup_close_ int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return casco_error_set (err, errno, "socket");
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  if (dirfd >= 0)
+    snprintf (addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", dirfd, path);
+  else if (strlen (path) >= sizeof addr.sun_path)
+    return casco_error_set (err, ENAMETOOLONG, "connect to `%s`", path);
+  else
+    snprintf (addr.sun_path, sizeof addr.sun_path, "%s", path);
+  if (connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
+    return casco_error_set (err, errno, "connect to `%s`", path);
+  return steal_fd (&fd);
+}
+
+/* LISTEN_FDS from systemd socket activation pass through, as runc does:
+   the fds follow stdio and the process sees LISTEN_PID=1. */
+static char **
+process_env (const struct spec_process *p, int *extra_fds)
+{
+  char **env = strv_dup (p->env);
+  if (env == NULL)
+    env = xmalloc0 (sizeof *env);
+  const char *listen = getenv ("LISTEN_FDS");
+  long n;
+  *extra_fds = 0;
+  if (listen && parse_long (listen, &n) == 0 && n > 0 && n < 1024)
+    {
+      size_t len = strv_len (env);
+      env = xrealloc (env, (len + 3) * sizeof *env);
+      env[len] = xasprintf ("LISTEN_FDS=%ld", n);
+      env[len + 1] = xstrdup ("LISTEN_PID=1");
+      env[len + 2] = NULL;
+      *extra_fds = (int) n;
+    }
+  return env;
+}
+
+static int
+write_pid_file (const char *path, pid_t pid, struct casco_error **err)
+{
+  _cleanup_free_ char *copy = xstrdup (path);
+  _cleanup_free_ char *copy2 = xstrdup (path);
+  const char *dir = dirname (copy);
+  const char *base = basename (copy2);
+  _cleanup_close_ int dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return casco_error_set (err, errno, "--pid-file `%s`", path);
+  char buf[32];
+  int n = snprintf (buf, sizeof buf, "%d", (int) pid);
+  return write_file_atomic_at (dfd, base, buf, (size_t) n, 0644, err);
+}
+
+/* Undo a create that failed half-way: the init (if any) is killed and
+   reaped, the state directory removed.  Nothing is left behind. */
+static void
+create_abort (int rootfd, const char *id, pid_t c1, pid_t init_pid)
+{
+  if (init_pid > 0)
+    {
+      kill (init_pid, SIGKILL);
+      waitpid (init_pid, NULL, 0);
+    }
+  if (c1 > 0)
+    {
+      kill (c1, SIGKILL);
+      waitpid (c1, NULL, 0);
+    }
+  struct casco_error *ignored = NULL;
+  state_dir_remove (rootfd, id, &ignored);
+  casco_error_free (ignored);
+}
+
+/* Parent half of the sync protocol: serve map requests, learn the init's
+   pid, wait for READY.  Any child error arrives as SYNC_ERROR. */
+static int
+drive_init (int sync_fd, pid_t c1, const struct spec *s, pid_t *init_pid, struct casco_error **err)
+{
+  for (;;)
+    {
+      struct sync_msg m;
+      if (sync_recv (sync_fd, &m, err) < 0)
+        return -1;
+      switch (m.type)
+        {
+        case SYNC_MAP_REQUEST:
+          if (ns_write_id_maps (c1, s, err) < 0)
+            return -1;
+          sync_send (sync_fd, SYNC_MAP_DONE, 0, 0, NULL);
+          break;
+        case SYNC_INIT_PID:
+          *init_pid = m.value;
+          /* stage 1 exits right after sending this */
+          waitpid (c1, NULL, 0);
+          break;
+        case SYNC_READY:
+          return 0;
+        case SYNC_ERROR:
+          casco_error_set (err, 0, "%s", m.text);
+          (*err)->errno_ = m.errno_;
+          return -1;
+        default:
+          return casco_error_set (err, 0, "container init: unexpected message %d", m.type);
+        }
+    }
+}
+
+static int
+record_state (struct launch *l, const char *id, const struct spec *s, const char *bundle,
+              const char *rootfs, const struct create_options *opts, struct casco_error **err)
+{
+  struct container_state st = {
+    .oci_version = s->oci_version,
+    .id = (char *) id,
+    .pid = l->init_pid,
+    .pid_start_time = proc_start_time (l->init_pid),
+    .bundle = (char *) bundle,
+    .rootfs = (char *) rootfs,
+    .owner = (char *) "",
+    .annotations = s->annotations,
+    .n_annotations = s->n_annotations,
+    .own_pid_ns = spec_find_namespace (s, SPEC_NS_PID) != NULL
+                  && spec_find_namespace (s, SPEC_NS_PID)->path == NULL,
+    .cgroup_path = (char *) "",
+  };
+  _cleanup_free_ char *created = rfc3339_now ();
+  st.created = created;
+  if (st.pid_start_time == 0)
+    return casco_error_set (err, 0, "container init %d died during create", (int) l->init_pid);
+  if (state_write (l->dirfd, &st, err) < 0)
+    return -1;
+  if (opts->pid_file && write_pid_file (opts->pid_file, l->init_pid, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+create_internal (const struct casco_context *ctx, const char *id, const struct create_options *opts,
+                 bool foreground, struct launch *l, struct casco_error **err)
+{
+  l->rootfd = l->dirfd = l->console_peer = -1;
+  l->init_pid = 0;
+  if (!state_id_valid (id))
+    return casco_error_set (err, 0, "invalid container id format \"%s\": use letters, digits, "
+                                    "'_', '+', '-' and '.'", id ? id : "");
+  _cleanup_free_ char *bundle = NULL;
+  _cleanup_close_ int bundle_fd = -1;
+  if (resolve_bundle (opts->bundle, &bundle, &bundle_fd, err) < 0)
+    return -1;
+  struct spec *s = NULL;
+  if (spec_load (bundle_fd, &s, err) < 0)
+    return -1;
+  __attribute__ ((cleanup (spec_freep))) struct spec *spec = s;
+  _cleanup_free_ char *rootfs = NULL;
+  bool want_private_console = foreground && opts->console_socket == NULL;
+  if (spec_validate (spec, err) < 0
+      || check_supported (spec, !want_private_console && opts->console_socket == NULL, err) < 0
+      || resolve_rootfs (spec, bundle, &rootfs, err) < 0)
+    return -1;
+
+  if (state_root_open (root_of (ctx), true, &l->rootfd, err) < 0
+      || state_dir_create (l->rootfd, id, &l->dirfd, err) < 0)
+    return -1;
+  /* From here on every failure must remove what was made. */
+  pid_t c1 = 0;
+  int rc = -1;
+  do
+    {
+      if (state_lock (l->dirfd, true, err) < 0)
+        break;
+      _cleanup_close_ int listen_fd = exec_socket_listen (l->dirfd, err);
+      if (listen_fd < 0)
+        break;
+      _cleanup_close_ int console_fd = -1;
+      if (spec->process->terminal && opts->console_socket)
+        {
+          console_fd = unix_connect (opts->console_socket, -1, err);
+          if (console_fd < 0)
+            {
+              casco_error_wrap (err, "--console-socket");
+              break;
+            }
+        }
+      else if (spec->process->terminal)
+        {
+          /* `run` in the foreground is its own engine: a private socket pair. */
+          int pair[2];
+          if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+            {
+              casco_error_set (err, errno, "socketpair");
+              break;
+            }
+          console_fd = pair[0];
+          l->console_peer = pair[1];
+        }
+      int sync[2];
+      if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0)
+        {
+          casco_error_set (err, errno, "socketpair");
+          break;
+        }
+      _cleanup_close_ int sync_parent = sync[0];
+      _cleanup_close_ int sync_child = sync[1];
+
+      int extra_fds = 0;
+      struct init_config c = {
+        .spec = spec,
+        .id = id,
+        .rootfs = { .spec = spec, .bundle_path = bundle, .rootfs_path = rootfs,
+                    .no_pivot = opts->no_pivot },
+        .sync_fd = sync_child,
+        .exec_listen_fd = listen_fd,
+        .console_fd = console_fd,
+        .no_new_keyring = opts->no_new_keyring,
+      };
+      if (ns_plan_build (spec, &c.ns, err) < 0)
+        break;
+      c.rootfs.new_userns = c.ns.create[SPEC_NS_USER];
+      c.env = process_env (spec->process, &extra_fds);
+      c.preserve_fds = opts->preserve_fds + extra_fds;
+
+      c1 = fork ();
+      if (c1 == 0)
+        {
+          close (sync_parent);
+          init_stage1 (&c);
+        }
+      int fork_errno = errno;
+      ns_plan_close (&c.ns);
+      strv_free (c.env);
+      if (c1 < 0)
+        {
+          casco_error_set (err, fork_errno, "fork");
+          break;
+        }
+      closep (&sync_child);
+      if (drive_init (sync_parent, c1, spec, &l->init_pid, err) < 0)
+        break;
+      c1 = 0;   /* reaped in drive_init */
+      struct sync_msg m;
+      if (record_state (l, id, spec, bundle, rootfs, opts, err) < 0
+          || sync_send (sync_parent, SYNC_COMMIT, 0, 0, NULL) < 0
+          || sync_expect (sync_parent, SYNC_ACK, &m, err) < 0)
+        break;
+      rc = 0;
+    }
+  while (0);
+  if (rc < 0)
+    {
+      create_abort (l->rootfd, id, c1, l->init_pid);
+      launch_close (l);
+      l->init_pid = 0;
+    }
+  return rc;
+}
+
+
+int
+container_create (const struct casco_context *ctx, const char *id, const struct create_options *opts,
+                  struct casco_error **err)
+{
+  struct launch l;
+  if (create_internal (ctx, id, opts, false, &l, err) < 0)
+    return -1;
+  launch_close (&l);
+  return 0;
+}
+
+/* ---- start ----------------------------------------------------------------- */
+
+static int
+open_container (const struct casco_context *ctx, const char *id, int *rootfd, int *dirfd,
+                struct container_state *st, struct casco_error **err)
+{
+  if (!state_id_valid (id))
+    return casco_error_set (err, 0, "invalid container id format \"%s\"", id ? id : "");
+  *rootfd = open (root_of (ctx), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (*rootfd < 0)
+    {
+      if (errno == ENOENT)
+        return casco_error_set (err, 0, "container \"%s\" does not exist", id);
+      return casco_error_set (err, errno, "open state root `%s`", root_of (ctx));
+    }
+  if (state_dir_open (*rootfd, id, dirfd, err) < 0)
+    return -1;
+  if (state_read (*dirfd, st, err) < 0)
+    {
+      /* No state.json: a create is in progress (it holds the lock) or died. */
+      if (*err && strstr ((*err)->msg, "No such file"))
+        {
+          casco_error_free (*err);
+          *err = NULL;
+          return casco_error_set (err, 0, "container \"%s\" does not exist (creation did not finish)", id);
+        }
+      return -1;
+    }
+  state_probe (*dirfd, st);
+  return 0;
+}
+
+/* Connect to exec.sock and wait: EOF means the init exec'd (the socket is
+   close-on-exec); text means exec failed and says why. */
+static int
+signal_start (int dirfd, struct casco_error **err)
+{
+  _cleanup_close_ int conn = unix_connect (EXEC_SOCK_NAME, dirfd, err);
+  if (conn < 0)
+    return casco_error_wrap (err, "container init is not waiting for start");
+  if (write_all (conn, "s", 1) < 0)
+    return casco_error_set (err, errno, "signal container init");
+  /* From now on the container counts as running. */
+  unlinkat (dirfd, EXEC_SOCK_NAME, 0);
+  char buf[1024];
+  ssize_t n = read_all (conn, buf, sizeof buf - 1);
+  if (n > 0)
+    {
+      buf[n] = '\0';
+      return casco_error_set (err, 0, "%s", buf);
+    }
+  return 0;
+}
+
+static int
+start_locked (int dirfd, const struct container_state *st, struct casco_error **err)
+{
+  switch (st->status)
+    {
+    case CONTAINER_CREATED:
+      return signal_start (dirfd, err);
+    case CONTAINER_STOPPED:
+      return casco_error_set (err, 0, "cannot start a container that has stopped");
+    default:
+      return casco_error_set (err, 0, "cannot start an already running container");
+    }
+}
+
+int
+container_start (const struct casco_context *ctx, const char *id, struct casco_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+  _cleanup_close_ int dirfd = -1;
+  struct container_state st = { 0 };
+  int rc = -1;
+  if (open_container (ctx, id, &rootfd, &dirfd, &st, err) == 0 && state_lock (dirfd, true, err) == 0)
+    {
+      state_probe (dirfd, &st);   /* again, under the lock */
+      rc = start_locked (dirfd, &st, err);
+    }
+  container_state_clear (&st);
+  return rc;
+}
+
+/* ---- run ------------------------------------------------------------------- */
+
+static int
+exit_code_of (int status)
+{
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+  if (WIFSIGNALED (status))
+    return 128 + WTERMSIG (status);
+  return 255;
+}
+
+struct tty_proxy
+{
+  int master;
+  bool stdin_open;
+  bool raw;
+  struct termios saved;
+};
+
+static void
+tty_proxy_begin (struct tty_proxy *t, int master)
+{
+  t->master = master;
+  t->stdin_open = true;
+  t->raw = false;
+  if (isatty (STDIN_FILENO) && tcgetattr (STDIN_FILENO, &t->saved) == 0)
+    {
+      /* Keys go to the container's terminal untouched (^C included). */
+      struct termios raw = t->saved;
+      cfmakeraw (&raw);
+      t->raw = tcsetattr (STDIN_FILENO, TCSANOW, &raw) == 0;
+      struct winsize ws;
+      if (ioctl (STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+        ioctl (master, TIOCSWINSZ, &ws);
+    }
+}
+
+static void
+tty_proxy_end (struct tty_proxy *t)
+{
+  if (t->raw)
+    tcsetattr (STDIN_FILENO, TCSANOW, &t->saved);
+  closep (&t->master);
+}
+
+/* Copy one chunk from -> to; false at EOF or error. */
+static bool
+pump (int from, int to)
+{
+  char buf[8192];
+  ssize_t n = read (from, buf, sizeof buf);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN))
+    return true;
+  if (n <= 0)
+    return false;
+  return write_all (to, buf, (size_t) n) == 0;
+}
+
+/* Forward signals to the init, shuttle terminal bytes, until it exits. */
+static int
+wait_foreground (pid_t init_pid, int sigfd, struct tty_proxy *tty, int *exit_code,
+                 struct casco_error **err)
+{
+  _cleanup_close_ int pidfd = sys_pidfd_open (init_pid, 0);
+  if (pidfd < 0)
+    return casco_error_set (err, errno, "pidfd_open %d", (int) init_pid);
+  for (;;)
+    {
+      struct pollfd fds[4] = {
+        { .fd = pidfd, .events = POLLIN },
+        { .fd = sigfd, .events = POLLIN },
+        { .fd = tty && tty->stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
+        { .fd = tty ? tty->master : -1, .events = POLLIN },
+      };
+      if (poll (fds, 4, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return casco_error_set (err, errno, "poll");
+        }
+      if (fds[3].revents & POLLIN)
+        pump (tty->master, STDOUT_FILENO);
+      if (fds[2].revents & (POLLIN | POLLHUP))
+        tty->stdin_open = pump (STDIN_FILENO, tty->master);
+      if (fds[1].revents & POLLIN)
+        {
+          struct signalfd_siginfo si;
+          if (read (sigfd, &si, sizeof si) == sizeof si)
+            {
+              if ((int) si.ssi_signo == SIGWINCH && tty)
+                {
+                  struct winsize ws;
+                  if (ioctl (STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+                    ioctl (tty->master, TIOCSWINSZ, &ws);
+                }
+              else if ((int) si.ssi_signo != SIGCHLD)
+                sys_pidfd_send_signal (pidfd, (int) si.ssi_signo, NULL, 0);
+            }
+        }
+      if (fds[0].revents & POLLIN)
+        {
+          /* Drain what the container printed last before reporting. */
+          while (tty && poll (&(struct pollfd){ .fd = tty->master, .events = POLLIN }, 1, 0) > 0
+                 && pump (tty->master, STDOUT_FILENO))
+            ;
+          int status;
+          while (waitpid (init_pid, &status, 0) < 0)
+            if (errno != EINTR)
+              return casco_error_set (err, errno, "wait for container init");
+          *exit_code = exit_code_of (status);
+          return 0;
+        }
+    }
+}
+
+static void
+block_forwarded_signals (sigset_t *old)
+{
+  sigset_t all;
+  sigfillset (&all);
+  sigprocmask (SIG_BLOCK, &all, old);
+}
+
+int
+container_run (const struct casco_context *ctx, const char *id, const struct create_options *opts,
+               bool detach, int *exit_code, struct casco_error **err)
+{
+  sigset_t old_mask;
+  /* Block before create so no signal meant for the container is lost
+     between fork and the forwarding loop; the init unblocks its own. */
+  if (!detach)
+    block_forwarded_signals (&old_mask);
+  struct launch l;
+  int rc = create_internal (ctx, id, opts, !detach, &l, err);
+  if (rc == 0)
+    {
+      struct tty_proxy tty = { .master = -1 };
+      bool have_tty = false;
+      if (l.console_peer >= 0)
+        {
+          int master;
+          if (console_recv_fd (l.console_peer, &master, err) < 0)
+            rc = -1;
+          else
+            {
+              tty_proxy_begin (&tty, master);
+              have_tty = true;
+            }
+        }
+      if (rc == 0)
+        rc = signal_start (l.dirfd, err);
+      if (rc == 0 && !detach)
+        {
+          sigset_t all;
+          sigfillset (&all);
+          _cleanup_close_ int sigfd = signalfd (-1, &all, SFD_CLOEXEC);
+          rc = wait_foreground (l.init_pid, sigfd, have_tty ? &tty : NULL, exit_code, err);
+        }
+      if (have_tty)
+        tty_proxy_end (&tty);
+      if (rc < 0 || !detach)
+        {
+          /* run owns the container in the foreground: it goes when its init goes. */
+          if (rc < 0)
+            {
+              kill (l.init_pid, SIGKILL);
+              waitpid (l.init_pid, NULL, 0);
+            }
+          struct casco_error *ignored = NULL;
+          state_dir_remove (l.rootfd, id, &ignored);
+          casco_error_free (ignored);
+        }
+      launch_close (&l);
+    }
+  if (!detach)
+    sigprocmask (SIG_SETMASK, &old_mask, NULL);
+  return rc;
+}
+
+/* ---- state and list -------------------------------------------------------- */
+
+int
+container_state (const struct casco_context *ctx, const char *id, struct container_state *out,
+                 struct casco_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+  _cleanup_close_ int dirfd = -1;
+  if (open_container (ctx, id, &rootfd, &dirfd, out, err) < 0)
+    {
+      container_state_clear (out);
+      return -1;
+    }
+  return 0;
+}
+
+int
+container_list (const struct casco_context *ctx, struct container_state **out, size_t *n,
+                struct casco_error **err)
+{
+  *out = NULL;
+  *n = 0;
+  DIR *d = opendir (root_of (ctx));
+  if (d == NULL)
+    {
+      if (errno == ENOENT)
+        return 0;   /* nothing was ever created */
+      return casco_error_set (err, errno, "open state root `%s`", root_of (ctx));
+    }
+  struct dirent *de;
+  size_t cap = 0;
+  while ((de = readdir (d)) != NULL)
+    {
+      if (de->d_name[0] == '.' || !state_id_valid (de->d_name))
+        continue;
+      _cleanup_close_ int cdirfd = openat (dirfd (d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+      struct container_state st = { 0 };
+      struct casco_error *ignored = NULL;
+      if (cdirfd < 0 || state_read (cdirfd, &st, &ignored) < 0)
+        {
+          /* being created right now, or debris: not a container yet */
+          casco_error_free (ignored);
+          container_state_clear (&st);
+          continue;
+        }
+      state_probe (cdirfd, &st);
+      /* list shows who owns the container (the state dir's owner), as runc does */
+      struct stat sb;
+      if (fstat (cdirfd, &sb) == 0)
+        {
+          struct passwd *pw = getpwuid (sb.st_uid);
+          free (st.owner);
+          st.owner = pw ? xstrdup (pw->pw_name) : xasprintf ("#%u", sb.st_uid);
+        }
+      if (*n == cap)
+        *out = xrealloc (*out, (cap = cap ? cap * 2 : 8) * sizeof **out);
+      (*out)[(*n)++] = st;
+    }
+  closedir (d);
+  return 0;
+}
+
+/* ---- kill ------------------------------------------------------------------ */
+
+/* A pidfd for the init, or -1 when it is gone or its pid was reused. */
+static int
+open_init_pidfd (const struct container_state *st)
+{
+  int fd = sys_pidfd_open (st->pid, 0);
+  if (fd < 0)
+    return -1;
+  /* Checked after opening: the pidfd pins this process, so a match now
+     cannot be undone by pid reuse. */
+  if (proc_start_time (st->pid) != st->pid_start_time)
+    {
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+static ino_t
+pid_ns_inode (pid_t pid)
+{
+  char path[64];
+  struct stat sb;
+  snprintf (path, sizeof path, "/proc/%d/ns/pid", (int) pid);
+  return stat (path, &sb) == 0 ? sb.st_ino : 0;
+}
+
+/* --all without a cgroup: every process in the container's pid namespace. */
+static void
+signal_pid_namespace (pid_t init_pid, int sig)
+{
+  ino_t target = pid_ns_inode (init_pid);
+  DIR *d = opendir ("/proc");
+  if (d == NULL || target == 0)
+    {
+      if (d)
+        closedir (d);
+      return;
+    }
+  struct dirent *de;
+  while ((de = readdir (d)) != NULL)
+    {
+      long pid;
+      if (parse_long (de->d_name, &pid) < 0 || pid == init_pid)
+        continue;
+      if (pid_ns_inode ((pid_t) pid) == target)
+        kill ((pid_t) pid, sig);
+    }
+  closedir (d);
+}
+
+static int
+kill_state (const struct container_state *st, int sig, bool all, struct casco_error **err)
+{
+  _cleanup_close_ int pidfd = open_init_pidfd (st);
+  if (pidfd < 0)
+    return casco_error_set (err, 0, "container not running");
+  if (all && st->own_pid_ns)
+    signal_pid_namespace (st->pid, sig);
+  if (sys_pidfd_send_signal (pidfd, sig, NULL, 0) < 0)
+    {
+      if (errno == ESRCH)
+        return casco_error_set (err, 0, "container not running");
+      return casco_error_set (err, errno, "send signal %d to container init", sig);
+    }
+  return 0;
+}
+
+int
+container_kill (const struct casco_context *ctx, const char *id, int sig, bool all,
+                struct casco_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+  _cleanup_close_ int dirfd = -1;
+  struct container_state st = { 0 };
+  int rc = -1;
+  if (open_container (ctx, id, &rootfd, &dirfd, &st, err) == 0)
+    {
+      if (st.status == CONTAINER_STOPPED)
+        casco_error_set (err, 0, "container not running");
+      else
+        rc = kill_state (&st, sig, all, err);
+    }
+  container_state_clear (&st);
+  return rc;
+}
+
+/* ---- delete ---------------------------------------------------------------- */
+
+static int
+kill_and_wait (const struct container_state *st, struct casco_error **err)
+{
+  _cleanup_close_ int pidfd = open_init_pidfd (st);
+  if (pidfd < 0)
+    return 0;   /* already gone */
+  if (st->own_pid_ns)
+    signal_pid_namespace (st->pid, SIGKILL);
+  sys_pidfd_send_signal (pidfd, SIGKILL, NULL, 0);
+  struct pollfd p = { .fd = pidfd, .events = POLLIN };
+  int n;
+  while ((n = poll (&p, 1, KILL_WAIT_MS)) < 0 && errno == EINTR)
+    ;
+  if (n == 0)
+    return casco_error_set (err, 0, "container init %d did not die within %d s after SIGKILL",
+                            (int) st->pid, KILL_WAIT_MS / 1000);
+  return 0;
+}
+
+int
+container_delete (const struct casco_context *ctx, const char *id, bool force,
+                  struct casco_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+  _cleanup_close_ int dirfd = -1;
+  struct container_state st = { 0 };
+  if (open_container (ctx, id, &rootfd, &dirfd, &st, err) < 0)
+    {
+      container_state_clear (&st);
+      /* A create that died before writing state leaves only a directory:
+         delete --force clears it. */
+      if (force && dirfd >= 0 && *err && strstr ((*err)->msg, "creation did not finish"))
+        {
+          casco_error_free (*err);
+          *err = NULL;
+          return state_dir_remove (rootfd, id, err);
+        }
+      return -1;
+    }
+  int rc = -1;
+  if (state_lock (dirfd, true, err) == 0)
+    {
+      state_probe (dirfd, &st);
+      bool must_kill = st.status != CONTAINER_STOPPED;
+      if (must_kill && st.status != CONTAINER_CREATED && !force)
+        casco_error_set (err, 0, "cannot delete container %s that is not stopped: %s", id,
+                         container_status_name (st.status));
+      else if (!must_kill || kill_and_wait (&st, err) == 0)
+        rc = state_dir_remove (rootfd, id, err);
+    }
+  container_state_clear (&st);
+  return rc;
+}

@@ -1,1 +1,162 @@
-/* placeholder: filled in by its owner */
+/* Namespaces: plan (parent), join and create (child), maps (parent). */
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "casco/error.h"
+#include "casco/log.h"
+#include "casco/util.h"
+#include "ns.h"
+
+int
+ns_plan_build (const struct spec *s, struct ns_plan *plan, struct casco_error **err)
+{
+  for (int t = 0; t < SPEC_NS_COUNT; t++)
+    {
+      plan->join_fd[t] = -1;
+      plan->create[t] = false;
+    }
+  if (s->linux_ == NULL)
+    return 0;
+  for (size_t i = 0; i < s->linux_->n_namespaces; i++)
+    {
+      const struct spec_namespace *ns = &s->linux_->namespaces[i];
+      if (ns->path == NULL || ns->path[0] == '\0')
+        {
+          plan->create[ns->type] = true;
+          continue;
+        }
+      char jpath[64];
+      snprintf (jpath, sizeof jpath, "linux.namespaces[%zu].path", i);
+      int fd = open (ns->path, O_RDONLY | O_CLOEXEC);
+      if (fd < 0)
+        {
+          int saved = errno;
+          ns_plan_close (plan);
+          return casco_error_config (err, jpath, "open `%s`: %s", ns->path, strerror (saved));
+        }
+      /* A path that is not a namespace of this type would make setns fail
+         later, in the child, with a vaguer message: check it here. */
+      int nstype = ioctl (fd, NS_GET_NSTYPE);
+      if (nstype != spec_ns_clone_flag (ns->type))
+        {
+          close (fd);
+          ns_plan_close (plan);
+          return casco_error_config (err, jpath, "`%s` is not a %s namespace", ns->path,
+                                     spec_ns_name (ns->type));
+        }
+      plan->join_fd[ns->type] = fd;
+    }
+  return 0;
+}
+
+void
+ns_plan_close (struct ns_plan *plan)
+{
+  for (int t = 0; t < SPEC_NS_COUNT; t++)
+    closep (&plan->join_fd[t]);
+}
+
+int
+ns_join_user (const struct ns_plan *plan, struct casco_error **err)
+{
+  int fd = plan->join_fd[SPEC_NS_USER];
+  if (fd >= 0 && setns (fd, CLONE_NEWUSER) < 0)
+    return casco_error_set (err, errno, "join user namespace");
+  return 0;
+}
+
+int
+ns_join_others (const struct ns_plan *plan, struct casco_error **err)
+{
+  for (int t = 0; t < SPEC_NS_COUNT; t++)
+    {
+      if (t == SPEC_NS_USER || plan->join_fd[t] < 0)
+        continue;
+      if (setns (plan->join_fd[t], spec_ns_clone_flag (t)) < 0)
+        return casco_error_set (err, errno, "join %s namespace", spec_ns_name (t));
+    }
+  return 0;
+}
+
+int
+ns_unshare_user (const struct ns_plan *plan, struct casco_error **err)
+{
+  if (plan->create[SPEC_NS_USER] && unshare (CLONE_NEWUSER) < 0)
+    return casco_error_set (err, errno, "create user namespace");
+  return 0;
+}
+
+int
+ns_unshare_others (const struct ns_plan *plan, struct casco_error **err)
+{
+  int flags = 0;
+  for (int t = 0; t < SPEC_NS_COUNT; t++)
+    if (t != SPEC_NS_USER && plan->create[t])
+      flags |= spec_ns_clone_flag (t);
+  if (flags && unshare (flags) < 0)
+    return casco_error_set (err, errno, "create namespaces (flags 0x%x)", flags);
+  return 0;
+}
+
+int
+ns_write_time_offsets (const struct spec *s, struct casco_error **err)
+{
+  const struct spec_time_offset *mono = &s->linux_->time_monotonic;
+  const struct spec_time_offset *boot = &s->linux_->time_boottime;
+  if (!mono->present && !boot->present)
+    return 0;
+  _cleanup_close_ int fd = open ("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return casco_error_set (err, errno, "open /proc/self/timens_offsets");
+  /* The kernel takes one line per clock; each write must be whole. */
+  const struct { const char *name; const struct spec_time_offset *off; } clocks[] = {
+    { "monotonic", mono }, { "boottime", boot },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE (clocks); i++)
+    {
+      if (!clocks[i].off->present)
+        continue;
+      char line[96];
+      int n = snprintf (line, sizeof line, "%s %lld %u\n", clocks[i].name,
+                        (long long) clocks[i].off->secs, clocks[i].off->nanosecs);
+      if (write (fd, line, (size_t) n) != n)
+        return casco_error_config (err, "linux.timeOffsets", "write %s offset: %s", clocks[i].name,
+                                   strerror (errno));
+    }
+  return 0;
+}
+
+static int
+write_map (pid_t pid, const char *file, const struct spec_id_mapping *m, size_t n,
+           const char *jpath, struct casco_error **err)
+{
+  if (n == 0)
+    return 0;
+  /* The kernel accepts the whole map in one write() only. */
+  size_t cap = n * 40 + 1, used = 0;
+  _cleanup_free_ char *buf = xmalloc0 (cap);
+  for (size_t i = 0; i < n; i++)
+    used += (size_t) snprintf (buf + used, cap - used, "%u %u %u\n", m[i].container_id,
+                               m[i].host_id, m[i].size);
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%d/%s", (int) pid, file);
+  _cleanup_close_ int fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return casco_error_set (err, errno, "open %s", path);
+  if (write (fd, buf, used) != (ssize_t) used)
+    return casco_error_config (err, jpath, "write %s: %s (overlapping or out-of-range mapping?)",
+                               file, strerror (errno));
+  return 0;
+}
+
+int
+ns_write_id_maps (pid_t pid, const struct spec *s, struct casco_error **err)
+{
+  const struct spec_linux *l = s->linux_;
+  if (write_map (pid, "uid_map", l->uid_mappings, l->n_uid_mappings, "linux.uidMappings", err) < 0)
+    return -1;
+  return write_map (pid, "gid_map", l->gid_mappings, l->n_gid_mappings, "linux.gidMappings", err);
+}

@@ -1,1 +1,36 @@
-/* placeholder */
+/* casco — namespaces: opening the ones to join, creating new ones,
+   and the id/time maps the parent writes for the child. */
+#ifndef CASCO_NS_H
+#define CASCO_NS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "casco/spec.h"
+
+struct casco_error;
+
+struct ns_plan
+{
+  int join_fd[SPEC_NS_COUNT];   /* fd of an existing namespace to setns into, or -1 */
+  bool create[SPEC_NS_COUNT];   /* unshare a new namespace of this type */
+};
+
+/* Parent side: decide join/create per linux.namespaces and open every
+   path, checking it really is a namespace of the stated type. */
+int ns_plan_build (const struct spec *s, struct ns_plan *plan, struct casco_error **err);
+void ns_plan_close (struct ns_plan *plan);
+
+/* Child side, in order: join the user ns (if any), join the rest, then
+   unshare the user ns, then the rest.  The user ns is created alone so the
+   parent can write its maps before the others are created under it. */
+int ns_join_user (const struct ns_plan *plan, struct casco_error **err);
+int ns_join_others (const struct ns_plan *plan, struct casco_error **err);
+int ns_unshare_user (const struct ns_plan *plan, struct casco_error **err);
+int ns_unshare_others (const struct ns_plan *plan, struct casco_error **err);
+/* After unshare(CLONE_NEWTIME), before the first child: clock offsets. */
+int ns_write_time_offsets (const struct spec *s, struct casco_error **err);
+
+/* Parent side: write /proc/PID/{uid_map,gid_map} for a new user ns. */
+int ns_write_id_maps (pid_t pid, const struct spec *s, struct casco_error **err);
+
+#endif

@@ -1,1 +1,453 @@
-/* placeholder: filled in by its owner */
+/* The child side of create: namespaces, rootfs, identity, wait, exec.
+   Every step is a small function; the order in init_stage2 is the order
+   the kernel needs, with the reason next to each call. */
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/keyctl.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "casco/error.h"
+#include "casco/log.h"
+#include "casco/syscalls.h"
+#include "casco/util.h"
+#include "console.h"
+#include "process.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+int
+sync_send (int fd, int type, int value, int errno_, const char *text)
+{
+  struct sync_msg m = { .type = type, .value = value, .errno_ = errno_ };
+  if (text)
+    snprintf (m.text, sizeof m.text, "%s", text);
+  /* SEQPACKET: one message per send, never split or merged. */
+  size_t len = offsetof (struct sync_msg, text) + strlen (m.text) + 1;
+  while (send (fd, &m, len, MSG_NOSIGNAL) < 0)
+    if (errno != EINTR)
+      return -1;
+  return 0;
+}
+
+int
+sync_recv (int fd, struct sync_msg *m, struct casco_error **err)
+{
+  memset (m, 0, sizeof *m);
+  ssize_t n;
+  while ((n = recv (fd, m, sizeof *m - 1, 0)) < 0)
+    if (errno != EINTR)
+      return casco_error_set (err, errno, "read from container init");
+  if (n == 0)
+    return casco_error_set (err, 0, "container init exited before it was ready");
+  m->text[sizeof m->text - 1] = '\0';
+  return 0;
+}
+
+int
+sync_expect (int fd, int type, struct sync_msg *m, struct casco_error **err)
+{
+  if (sync_recv (fd, m, err) < 0)
+    return -1;
+  if (m->type == SYNC_ERROR)
+    {
+      /* The child already formatted "what: strerror"; keep errno for callers. */
+      casco_error_set (err, 0, "%s", m->text);
+      (*err)->errno_ = m->errno_;
+      return -1;
+    }
+  if (m->type != type)
+    return casco_error_set (err, 0, "container init: unexpected message %d (wanted %d)", m->type, type);
+  return 0;
+}
+
+/* Report err to the parent and die: the parent turns it into its error. */
+_Noreturn static void
+child_fail (int sync_fd, struct casco_error *err)
+{
+  _cleanup_free_ char *text = casco_error_text (err);
+  sync_send (sync_fd, SYNC_ERROR, 0, err ? err->errno_ : 0, text);
+  _exit (1);
+}
+
+/* ---- stage 2: the init ---------------------------------------------------- */
+
+static int
+reset_signals (struct casco_error **err)
+{
+  /* The parent blocks signals to forward them; ignored dispositions would
+     survive exec and surprise the container's process. */
+  sigset_t none;
+  sigemptyset (&none);
+  if (sigprocmask (SIG_SETMASK, &none, NULL) < 0)
+    return casco_error_set (err, errno, "reset signal mask");
+  for (int sig = 1; sig < _NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      signal (sig, SIG_DFL);
+  return 0;
+}
+
+static int
+set_hostname (const struct spec *s, const struct ns_plan *ns, struct casco_error **err)
+{
+  if (!ns->create[SPEC_NS_UTS])
+    return 0;
+  if (s->hostname && sethostname (s->hostname, strlen (s->hostname)) < 0)
+    return casco_error_config (err, "hostname", "sethostname: %s", strerror (errno));
+  if (s->domainname && setdomainname (s->domainname, strlen (s->domainname)) < 0)
+    return casco_error_config (err, "domainname", "setdomainname: %s", strerror (errno));
+  return 0;
+}
+
+static void
+join_session_keyring (const char *id, bool no_new_keyring)
+{
+  /* Keys of the host session must not be reachable from the container. */
+  if (no_new_keyring)
+    return;
+  _cleanup_free_ char *name = xasprintf ("_ses.%s", id);
+  if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0)
+    casco_debug ("join session keyring: %s (continuing)", strerror (errno));
+}
+
+static int
+set_oom_score_adj (const struct spec_process *p, struct casco_error **err)
+{
+  if (p == NULL || !p->has_oom_score_adj)
+    return 0;
+  /* Still the host's /proc here: before pivot_root. */
+  _cleanup_close_ int fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  char buf[16];
+  int n = snprintf (buf, sizeof buf, "%d", p->oom_score_adj);
+  if (fd < 0 || write (fd, buf, (size_t) n) != n)
+    return casco_error_config (err, "process.oomScoreAdj", "set to %d: %s", p->oom_score_adj,
+                               strerror (errno));
+  return 0;
+}
+
+static int
+set_rlimits (const struct spec_process *p, struct casco_error **err)
+{
+  for (size_t i = 0; p && i < p->n_rlimits; i++)
+    {
+      struct rlimit rl = { .rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard };
+      if (setrlimit (p->rlimits[i].resource, &rl) < 0)
+        {
+          char jpath[48];
+          snprintf (jpath, sizeof jpath, "process.rlimits[%zu]", i);
+          return casco_error_config (err, jpath, "setrlimit %s: %s", p->rlimits[i].type,
+                                     strerror (errno));
+        }
+    }
+  return 0;
+}
+
+static int
+setup_terminal (struct init_config *c, struct casco_error **err)
+{
+  const struct spec_process *p = c->spec->process;
+  if (p == NULL || !p->terminal)
+    return 0;
+  if (c->console_fd < 0)
+    return casco_error_config (err, "process.terminal",
+                               "a terminal was requested but no --console-socket was given");
+  int master = -1, slave = -1;
+  if (console_open_pty (&p->console_size, &master, &slave, err) < 0)
+    return -1;
+  _cleanup_close_ int m = master;
+  _cleanup_close_ int sl = slave;
+  if (rootfs_bind_console (slave, err) < 0)
+    return -1;
+  if (console_send_fd (c->console_fd, master, "/dev/ptmx", err) < 0)
+    return -1;
+  closep (&c->console_fd);
+  return console_attach (slave, err);
+}
+
+static int
+set_user (const struct spec_process *p, struct casco_error **err)
+{
+  if (p == NULL)
+    return 0;
+  const struct spec_user *u = &p->user;
+  /* Groups first: after setuid to a non-root user we may no longer set them. */
+  if (setgroups (u->n_additional_gids, (const gid_t *) u->additional_gids) < 0 && errno != EPERM)
+    return casco_error_config (err, "process.user.additionalGids", "setgroups: %s", strerror (errno));
+  if (setresgid (u->gid, u->gid, u->gid) < 0)
+    return casco_error_config (err, "process.user.gid", "setresgid %u: %s", u->gid, strerror (errno));
+  if (setresuid (u->uid, u->uid, u->uid) < 0)
+    return casco_error_config (err, "process.user.uid", "setresuid %u: %s", u->uid, strerror (errno));
+  return 0;
+}
+
+/* CVE-2024-21626: a leaked fd (e.g. a host directory) used as cwd escapes
+   the rootfs.  Close what the process must not inherit before chdir, and
+   refuse a cwd the kernel cannot name from our root. */
+static int
+enter_cwd (const struct spec_process *p, struct casco_error **err)
+{
+  const char *cwd = p && p->cwd ? p->cwd : "/";
+  if (chdir (cwd) < 0)
+    return casco_error_config (err, "process.cwd", "chdir to `%s`: %s", cwd, strerror (errno));
+  char buf[4096];
+  if (getcwd (buf, sizeof buf) == NULL || buf[0] != '/')
+    return casco_error_config (err, "process.cwd", "`%s` is outside the container root", cwd);
+  return 0;
+}
+
+static const char *
+env_get (char **env, const char *key)
+{
+  size_t n = strlen (key);
+  for (size_t i = 0; env && env[i]; i++)
+    if (strncmp (env[i], key, n) == 0 && env[i][n] == '=')
+      return env[i] + n + 1;
+  return NULL;
+}
+
+static char **
+env_add (char **env, const char *entry)
+{
+  size_t n = strv_len (env);
+  env = xrealloc (env, (n + 2) * sizeof *env);
+  env[n] = xstrdup (entry);
+  env[n + 1] = NULL;
+  return env;
+}
+
+/* HOME from the container's /etc/passwd (never the host's), as runc does. */
+static char **
+env_complete (char **env, const struct spec_process *p)
+{
+  if (env_get (env, "HOME") == NULL && p)
+    {
+      const char *home = "/";
+      _cleanup_fclose_ FILE *f = fopen ("/etc/passwd", "re");
+      struct passwd *pw;
+      while (f && (pw = fgetpwent (f)) != NULL)
+        if (pw->pw_uid == p->user.uid)
+          {
+            home = pw->pw_dir;
+            break;
+          }
+      _cleanup_free_ char *entry = xasprintf ("HOME=%s", home);
+      env = env_add (env, entry);
+    }
+  if (p && p->terminal && env_get (env, "TERM") == NULL)
+    env = env_add (env, "TERM=xterm");
+  return env;
+}
+
+/* Resolve args[0] the way execvp would, but now, so that a missing binary
+   fails `create` (as runc does) instead of a later `start`. */
+static int
+find_executable (const char *name, char **env, char **out, struct casco_error **err)
+{
+  if (strchr (name, '/'))
+    {
+      if (access (name, X_OK) < 0)
+        return casco_error_set (err, errno, "exec: \"%s\"", name);
+      *out = xstrdup (name);
+      return 0;
+    }
+  const char *path = env_get (env, "PATH");
+  _cleanup_free_ char *dirs = xstrdup (path ? path : DEFAULT_PATH);
+  char *save = NULL;
+  for (char *dir = strtok_r (dirs, ":", &save); dir; dir = strtok_r (NULL, ":", &save))
+    {
+      _cleanup_free_ char *candidate = xasprintf ("%s/%s", *dir ? dir : ".", name);
+      struct stat sb;
+      if (stat (candidate, &sb) == 0 && S_ISREG (sb.st_mode) && access (candidate, X_OK) == 0)
+        {
+          *out = steal_pointer (&candidate);
+          return 0;
+        }
+    }
+  return casco_error_set (err, 0, "exec: \"%s\": executable file not found in $PATH", name);
+}
+
+static int
+set_no_new_privs (const struct spec_process *p, struct casco_error **err)
+{
+  if (p && p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return casco_error_set (err, errno, "set no_new_privs");
+  return 0;
+}
+
+/* Tell the parent we are ready, and wait until it has saved the state.
+   Only then may the init outlive casco, so drop the parent-death signal. */
+static int
+handshake_ready (int sync_fd, struct casco_error **err)
+{
+  struct sync_msg m;
+  if (sync_send (sync_fd, SYNC_READY, 0, 0, NULL) < 0)
+    return casco_error_set (err, errno, "report ready");
+  if (sync_expect (sync_fd, SYNC_COMMIT, &m, err) < 0)
+    return -1;
+  prctl (PR_SET_PDEATHSIG, 0);
+  if (sync_send (sync_fd, SYNC_ACK, 0, 0, NULL) < 0)
+    return casco_error_set (err, errno, "acknowledge");
+  return 0;
+}
+
+/* Block until `casco start` connects; returns the connection. */
+static int
+wait_for_start (int listen_fd)
+{
+  for (;;)
+    {
+      int conn = accept4 (listen_fd, NULL, NULL, SOCK_CLOEXEC);
+      if (conn < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          _exit (1);
+        }
+      char byte;
+      if (read (conn, &byte, 1) == 1)
+        return conn;
+      close (conn);   /* a probe, not start: keep waiting */
+    }
+}
+
+/* Everything casco had open (state and bundle dirs, the caller's fds) is
+   inherited by fork.  Keep only what the init needs, so no host directory
+   can be reached through /proc/self/fd (CVE-2024-21626). */
+static void
+close_inherited_fds (const struct init_config *c)
+{
+  int keep[] = { c->sync_fd, c->exec_listen_fd, c->console_fd };
+  /* sort the three (tiny, so insertion sort) */
+  for (size_t i = 1; i < ARRAY_SIZE (keep); i++)
+    for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--)
+      {
+        int t = keep[j];
+        keep[j] = keep[j - 1];
+        keep[j - 1] = t;
+      }
+  unsigned lo = 3 + (unsigned) c->preserve_fds;
+  for (size_t i = 0; i < ARRAY_SIZE (keep); i++)
+    {
+      if (keep[i] < 0 || (unsigned) keep[i] < lo)
+        continue;
+      if ((unsigned) keep[i] > lo)
+        close_range (lo, (unsigned) keep[i] - 1, 0);
+      lo = (unsigned) keep[i] + 1;
+    }
+  close_range (lo, ~0U, 0);
+}
+
+_Noreturn static void
+init_stage2 (struct init_config *c)
+{
+  struct casco_error *err = NULL;
+  const struct spec *s = c->spec;
+  const struct spec_process *p = s->process;
+  int sync_fd = c->sync_fd;
+
+  /* Die with casco until it commits the state: no orphans from a failed create. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  close_inherited_fds (c);
+  if (reset_signals (&err) < 0
+      || set_hostname (s, &c->ns, &err) < 0
+      || set_oom_score_adj (p, &err) < 0)
+    child_fail (sync_fd, err);
+  join_session_keyring (c->id, c->no_new_keyring);
+  /* Mounts while the host's paths (bind sources) are still reachable. */
+  if (rootfs_prepare (&c->rootfs, &err) < 0
+      || rootfs_pivot (&c->rootfs, &err) < 0
+      /* The pty must come from the container's devpts: after pivot. */
+      || setup_terminal (c, &err) < 0
+      /* Masks and read-only remounts last: they may cover what came before. */
+      || rootfs_finalize (&c->rootfs, &err) < 0
+      /* Limits need privilege to raise: before giving it up. */
+      || set_rlimits (p, &err) < 0)
+    child_fail (sync_fd, err);
+
+  c->env = env_complete (c->env, p);
+  umask (p && p->user.has_umask ? p->user.umask : 0022);
+  if (set_user (p, &err) < 0
+      /* cwd as the user, so its permissions apply. */
+      || enter_cwd (p, &err) < 0)
+    child_fail (sync_fd, err);
+
+  _cleanup_free_ char *exe = NULL;
+  if (p && find_executable (p->args[0], c->env, &exe, &err) < 0)
+    child_fail (sync_fd, err);
+  if (set_no_new_privs (p, &err) < 0 || handshake_ready (sync_fd, &err) < 0)
+    child_fail (sync_fd, err);
+  close (sync_fd);
+
+  int conn = wait_for_start (c->exec_listen_fd);
+  /* Nothing of casco's may cross exec: mark every fd past the preserved
+     ones close-on-exec (the start connection is already). */
+  close_range (3 + (unsigned) c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  execve (exe, p->args, c->env);
+  /* exec failed: tell `start`, which is waiting for EOF or this text. */
+  _cleanup_free_ char *text = xasprintf ("exec: \"%s\": %s", p->args[0], strerror (errno));
+  write_all (conn, text, strlen (text));
+  _exit (127);
+}
+
+/* ---- stage 1: namespaces -------------------------------------------------- */
+
+static int
+become_root_in_userns (int sync_fd, const struct ns_plan *ns, struct casco_error **err)
+{
+  if (!ns->create[SPEC_NS_USER])
+    return 0;
+  struct sync_msg m;
+  /* Only the parent, outside the namespace, may write our maps. */
+  if (sync_send (sync_fd, SYNC_MAP_REQUEST, 0, 0, NULL) < 0)
+    return casco_error_set (err, errno, "request id maps");
+  if (sync_expect (sync_fd, SYNC_MAP_DONE, &m, err) < 0)
+    return -1;
+  /* Root of the new namespace, so files we create belong to the mapped root. */
+  if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
+    return casco_error_set (err, errno, "become root in the user namespace (is 0 mapped?)");
+  return 0;
+}
+
+void
+init_stage1 (struct init_config *c)
+{
+  struct casco_error *err = NULL;
+  int sync_fd = c->sync_fd;
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* Not dumpable until exec: no ptrace or /proc/PID/mem access to a process
+     that still holds casco's memory and fds (CVE-2016-9962). */
+  prctl (PR_SET_DUMPABLE, 0);
+  /* Join before create: joining needs our privileges in the host user ns,
+     and new namespaces must be owned by the new user ns, so order is:
+     join user, join others, create user (+ maps), create others. */
+  if (ns_join_user (&c->ns, &err) < 0
+      || ns_join_others (&c->ns, &err) < 0
+      || ns_unshare_user (&c->ns, &err) < 0
+      || become_root_in_userns (sync_fd, &c->ns, &err) < 0
+      || ns_unshare_others (&c->ns, &err) < 0)
+    child_fail (sync_fd, err);
+  if (c->ns.create[SPEC_NS_TIME] && ns_write_time_offsets (c->spec, &err) < 0)
+    child_fail (sync_fd, err);
+  ns_plan_close (&c->ns);
+
+  /* The init must be a child (new pid ns: PID 1), and casco's child so
+     `run` can wait for it: fork it as our sibling. */
+  pid_t pid = sys_clone_parent ();
+  if (pid < 0)
+    {
+      casco_error_set (&err, errno, "fork container init");
+      child_fail (sync_fd, err);
+    }
+  if (pid == 0)
+    init_stage2 (c);
+  sync_send (sync_fd, SYNC_INIT_PID, pid, 0, NULL);
+  _exit (0);
+}

@@ -1,1 +1,61 @@
-/* placeholder */
+/* casco — the container's init: the child side of create.
+   Stage 1 (forked by casco): joins/creates namespaces, then forks stage 2
+   as a sibling (CLONE_PARENT) so casco stays its parent, and exits.
+   Stage 2 (the init, PID 1 of the new pid ns): builds the rootfs, becomes
+   the configured user, reports READY, waits for `start` on exec.sock, execs. */
+#ifndef CASCO_PROCESS_H
+#define CASCO_PROCESS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "casco/spec.h"
+#include "ns.h"
+#include "rootfs.h"
+
+struct casco_error;
+
+/* Messages on the parent<->init SOCK_SEQPACKET pair. */
+enum sync_type
+{
+  SYNC_MAP_REQUEST = 1, /* stage 1 -> parent: write my uid/gid maps */
+  SYNC_MAP_DONE,        /* parent -> stage 1 */
+  SYNC_INIT_PID,        /* stage 1 -> parent: value = host pid of the init */
+  SYNC_READY,           /* init -> parent: set up, waiting for start */
+  SYNC_COMMIT,          /* parent -> init: state saved, you may outlive me */
+  SYNC_ACK,             /* init -> parent */
+  SYNC_ERROR,           /* child -> parent: errno_ + text */
+};
+
+struct sync_msg
+{
+  int type;
+  int value;
+  int errno_;
+  char text[2048];
+};
+
+int sync_send (int fd, int type, int value, int errno_, const char *text);
+/* Returns 0 with *m filled, or -1 with *err ("init exited" on EOF). */
+int sync_recv (int fd, struct sync_msg *m, struct casco_error **err);
+/* Receive and insist on one message type; a SYNC_ERROR becomes *err. */
+int sync_expect (int fd, int type, struct sync_msg *m, struct casco_error **err);
+
+struct init_config
+{
+  const struct spec *spec;
+  const char *id;
+  struct rootfs_config rootfs;
+  struct ns_plan ns;
+  int sync_fd;          /* child end of the sync pair */
+  int exec_listen_fd;   /* listening socket bound at <state>/exec.sock */
+  int console_fd;       /* connected --console-socket, or -1 */
+  int preserve_fds;     /* keep fds 3 .. 3+N-1 open across exec */
+  bool no_new_keyring;
+  char **env;           /* process.env plus what casco adds (LISTEN_FDS...) */
+};
+
+/* Runs in the first child; never returns. */
+_Noreturn void init_stage1 (struct init_config *c);
+
+#endif

@@ -1,1 +1,316 @@
-/* placeholder: filled in by its owner */
+/* The state directory: creation, locking, atomic state.json, status probing. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "casco/error.h"
+#include "casco/json.h"
+#include "casco/state.h"
+#include "casco/util.h"
+
+const char *
+container_status_name (enum container_status s)
+{
+  static const char *const names[] = { "creating", "created", "running", "paused", "stopped" };
+  return names[s];
+}
+
+bool
+state_id_valid (const char *id)
+{
+  /* runc's rule: ^[\w+-\.]+$ and not "." or ".." — keeps ids usable as
+     file names and out of path tricks. */
+  if (id == NULL || *id == '\0' || strcmp (id, ".") == 0 || strcmp (id, "..") == 0)
+    return false;
+  if (strlen (id) > 1024)
+    return false;
+  for (const char *p = id; *p; p++)
+    {
+      unsigned char c = (unsigned char) *p;
+      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '_' || c == '+' || c == '-' || c == '.';
+      if (!ok)
+        return false;
+    }
+  return true;
+}
+
+/* mkdir -p for the root, each component 0700: state holds pids and sockets. */
+static int
+mkdir_parents (const char *path, struct casco_error **err)
+{
+  _cleanup_free_ char *copy = xstrdup (path);
+  for (char *p = copy + 1; ; p++)
+    {
+      bool last = (*p == '\0');
+      if (*p == '/' || last)
+        {
+          char saved = *p;
+          *p = '\0';
+          if (mkdir (copy, 0700) < 0 && errno != EEXIST)
+            return casco_error_set (err, errno, "create state root `%s`", copy);
+          *p = saved;
+        }
+      if (last)
+        break;
+    }
+  return 0;
+}
+
+int
+state_root_open (const char *root, bool create, int *fd, struct casco_error **err)
+{
+  if (root[0] != '/')
+    return casco_error_set (err, 0, "--root `%s`: must be an absolute path", root);
+  if (create && mkdir_parents (root, err) < 0)
+    return -1;
+  *fd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (*fd < 0)
+    return casco_error_set (err, errno, "open state root `%s`", root);
+  return 0;
+}
+
+int
+state_dir_create (int rootfd, const char *id, int *dirfd, struct casco_error **err)
+{
+  if (mkdirat (rootfd, id, 0700) < 0)
+    {
+      if (errno == EEXIST)
+        return casco_error_set (err, 0, "container \"%s\" already exists", id);
+      return casco_error_set (err, errno, "create state directory for \"%s\"", id);
+    }
+  *dirfd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (*dirfd < 0)
+    return casco_error_set (err, errno, "open state directory for \"%s\"", id);
+  return 0;
+}
+
+int
+state_dir_open (int rootfd, const char *id, int *dirfd, struct casco_error **err)
+{
+  if (!state_id_valid (id))
+    return casco_error_set (err, 0, "invalid container id format \"%s\"", id);
+  *dirfd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (*dirfd < 0)
+    {
+      if (errno == ENOENT)
+        return casco_error_set (err, 0, "container \"%s\" does not exist", id);
+      return casco_error_set (err, errno, "open state directory for \"%s\"", id);
+    }
+  return 0;
+}
+
+int
+state_lock (int dirfd, bool exclusive, struct casco_error **err)
+{
+  /* flock on the directory fd: released when the fd closes, also on crash. */
+  while (flock (dirfd, exclusive ? LOCK_EX : LOCK_SH) < 0)
+    if (errno != EINTR)
+      return casco_error_set (err, errno, "lock state directory");
+  return 0;
+}
+
+int
+state_write (int dirfd, const struct container_state *st, struct casco_error **err)
+{
+  json_writer *w = jw_new (false);
+  jw_obj_open (w);
+  jw_kv_str (w, "ociVersion", st->oci_version);
+  jw_kv_str (w, "id", st->id);
+  jw_kv_int (w, "pid", st->pid);
+  jw_key (w, "pidStartTime");
+  jw_uint (w, st->pid_start_time);
+  jw_kv_str (w, "bundle", st->bundle);
+  jw_kv_str (w, "rootfs", st->rootfs);
+  jw_kv_str (w, "created", st->created);
+  jw_kv_str (w, "owner", st->owner ? st->owner : "");
+  jw_kv_bool (w, "ownPidNs", st->own_pid_ns);
+  jw_kv_str (w, "cgroupPath", st->cgroup_path ? st->cgroup_path : "");
+  jw_key (w, "annotations");
+  jw_obj_open (w);
+  for (size_t i = 0; i < st->n_annotations; i++)
+    jw_kv_str (w, st->annotations[i].key, st->annotations[i].value);
+  jw_obj_close (w);
+  jw_obj_close (w);
+  size_t len;
+  _cleanup_free_ char *text = jw_finish (w, &len);
+  return write_file_atomic_at (dirfd, STATE_FILE_NAME, text, len, 0600, err);
+}
+
+static char *
+dup_field (const json_node *root, const char *key)
+{
+  const char *s = json_string (json_get (root, key));
+  return xstrdup (s ? s : "");
+}
+
+int
+state_read (int dirfd, struct container_state *st, struct casco_error **err)
+{
+  _cleanup_free_ char *text = NULL;
+  size_t len;
+  if (read_file_at (dirfd, STATE_FILE_NAME, &text, &len, err) < 0)
+    return -1;
+  json_node *root = NULL;
+  if (json_parse (text, len, &root, err) < 0)
+    return casco_error_wrap (err, "state file corrupt");
+  int64_t pid = 0;
+  uint64_t start = 0;
+  json_int64 (json_get (root, "pid"), &pid);
+  json_uint64 (json_get (root, "pidStartTime"), &start);
+  st->pid = (pid_t) pid;
+  st->pid_start_time = start;
+  st->oci_version = dup_field (root, "ociVersion");
+  st->id = dup_field (root, "id");
+  st->bundle = dup_field (root, "bundle");
+  st->rootfs = dup_field (root, "rootfs");
+  st->created = dup_field (root, "created");
+  st->owner = dup_field (root, "owner");
+  st->cgroup_path = dup_field (root, "cgroupPath");
+  st->own_pid_ns = json_bool (json_get (root, "ownPidNs"));
+  json_node *ann = json_get (root, "annotations");
+  st->n_annotations = json_object_len (ann);
+  st->annotations = xmalloc0 ((st->n_annotations + 1) * sizeof *st->annotations);
+  for (size_t i = 0; i < st->n_annotations; i++)
+    {
+      const char *v = json_string (json_object_value (ann, i));
+      st->annotations[i].key = xstrdup (json_object_key (ann, i));
+      st->annotations[i].value = xstrdup (v ? v : "");
+    }
+  json_free (root);
+  st->status = CONTAINER_STOPPED;
+  return 0;
+}
+
+uint64_t
+proc_start_time (pid_t pid)
+{
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  _cleanup_free_ char *text = NULL;
+  if (read_file_at (AT_FDCWD, path, &text, NULL, NULL) < 0)
+    return 0;
+  /* comm (field 2) may hold spaces and parens: parse after the last ')'. */
+  char *p = strrchr (text, ')');
+  if (p == NULL)
+    return 0;
+  char state = 0;
+  unsigned long long start = 0;
+  /* fields 3..22: state is 3, starttime is 22 */
+  if (sscanf (p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+              &state, &start) != 2)
+    return 0;
+  if (state == 'Z' || state == 'X')
+    return 0;
+  return start;
+}
+
+void
+state_probe (int dirfd, struct container_state *st)
+{
+  st->status = CONTAINER_STOPPED;
+  if (st->pid <= 0)
+    return;
+  uint64_t start = proc_start_time (st->pid);
+  if (start == 0 || start != st->pid_start_time)
+    return;
+  struct stat sb;
+  if (fstatat (dirfd, EXEC_SOCK_NAME, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+    st->status = CONTAINER_CREATED;
+  else
+    st->status = CONTAINER_RUNNING;
+}
+
+int
+state_dir_remove (int rootfd, const char *id, struct casco_error **err)
+{
+  _cleanup_close_ int dirfd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (dirfd < 0)
+    {
+      if (errno == ENOENT)
+        return 0;
+      return casco_error_set (err, errno, "open state directory for \"%s\"", id);
+    }
+  int dupfd = fcntl (dirfd, F_DUPFD_CLOEXEC, 0);
+  if (dupfd < 0)
+    return casco_error_set (err, errno, "dup");
+  DIR *d = fdopendir (dupfd);
+  if (d == NULL)
+    {
+      close (dupfd);
+      return casco_error_set (err, errno, "read state directory for \"%s\"", id);
+    }
+  /* The state dir holds only files we wrote: no recursion needed. */
+  struct dirent *de;
+  while ((de = readdir (d)) != NULL)
+    {
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      unlinkat (dirfd, de->d_name, 0);
+    }
+  closedir (d);
+  if (unlinkat (rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    return casco_error_set (err, errno, "remove state directory for \"%s\"", id);
+  return 0;
+}
+
+char *
+state_to_public_json (const struct container_state *st)
+{
+  json_writer *w = jw_new (true);
+  jw_obj_open (w);
+  jw_kv_str (w, "ociVersion", st->oci_version);
+  jw_kv_str (w, "id", st->id);
+  /* runc reports pid 0 once the init is gone */
+  jw_kv_int (w, "pid", st->status == CONTAINER_STOPPED ? 0 : st->pid);
+  jw_kv_str (w, "status", container_status_name (st->status));
+  jw_kv_str (w, "bundle", st->bundle);
+  jw_kv_str (w, "rootfs", st->rootfs);
+  jw_kv_str (w, "created", st->created);
+  jw_kv_str (w, "owner", st->owner ? st->owner : "");
+  if (st->n_annotations > 0)
+    {
+      jw_key (w, "annotations");
+      jw_obj_open (w);
+      for (size_t i = 0; i < st->n_annotations; i++)
+        jw_kv_str (w, st->annotations[i].key, st->annotations[i].value);
+      jw_obj_close (w);
+    }
+  jw_obj_close (w);
+  return jw_finish (w, NULL);
+}
+
+void
+container_state_clear (struct container_state *st)
+{
+  free (st->oci_version);
+  free (st->id);
+  free (st->bundle);
+  free (st->rootfs);
+  free (st->created);
+  free (st->owner);
+  free (st->cgroup_path);
+  for (size_t i = 0; i < st->n_annotations; i++)
+    {
+      free (st->annotations[i].key);
+      free (st->annotations[i].value);
+    }
+  free (st->annotations);
+  memset (st, 0, sizeof *st);
+}
+
+char *
+rfc3339_now (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_REALTIME, &ts);
+  struct tm tm;
+  gmtime_r (&ts.tv_sec, &tm);
+  char date[32];
+  strftime (date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+  return xasprintf ("%s.%09ldZ", date, ts.tv_nsec);
+}

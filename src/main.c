@@ -1,1 +1,110 @@
-int main (void) { return 0; }
+/* casco — entry point: global flags, then dispatch to one command. */
+#include <seccomp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "casco/spec.h"
+#include "cli.h"
+
+static const struct cli_command *const commands[] = {
+  &cmd_create, &cmd_delete, &cmd_kill, &cmd_list, &cmd_run, &cmd_spec, &cmd_start, &cmd_state,
+};
+
+static void
+print_version (void)
+{
+  const struct scmp_version *v = seccomp_version ();
+  printf ("casco version %s\nspec: %s\nlibseccomp: %u.%u.%u\n", PACKAGE_VERSION, CASCO_SPEC_VERSION,
+          v->major, v->minor, v->micro);
+}
+
+static void
+print_help (void)
+{
+  printf ("Usage: casco [global options] COMMAND [command options] [arguments]\n\n"
+          "casco runs OCI bundles in isolated containers, with secure defaults.\n\n"
+          "Commands:\n");
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    printf ("  %-8s %s\n", commands[i]->name, commands[i]->usage);
+  printf ("\nGlobal options:\n"
+          "  --root DIR          state directory (default /run/casco)\n"
+          "  --log FILE          write log lines to FILE (default stderr)\n"
+          "  --log-format FMT    text or json\n"
+          "  --debug             log debug detail\n"
+          "  --systemd-cgroup    accepted for compatibility (cgroupfs is used)\n"
+          "  -h, --help          show this help\n"
+          "  -v, --version       show versions\n\n"
+          "Run `casco COMMAND --help` for a command's options.\n");
+}
+
+enum { OPT_ROOT = 1000, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD_CGROUP, OPT_ROOTLESS,
+       OPT_CRIU };
+
+int
+main (int argc, char **argv)
+{
+  struct cli cli = { .argv0 = argv[0] };
+  static const struct option options[] = {
+    { "root", required_argument, NULL, OPT_ROOT },
+    { "log", required_argument, NULL, OPT_LOG },
+    { "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+    { "debug", no_argument, NULL, OPT_DEBUG },
+    { "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP },
+    { "rootless", required_argument, NULL, OPT_ROOTLESS },
+    { "criu", required_argument, NULL, OPT_CRIU },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'v' },
+    { NULL, 0, NULL, 0 },
+  };
+  opterr = 0;
+  int c;
+  /* "+": stop at the command name; its flags are the command's. */
+  while ((c = getopt_long_only (argc, argv, "+hv", options, NULL)) != -1)
+    switch (c)
+      {
+      case OPT_ROOT: cli.ctx.root = optarg; break;
+      case OPT_LOG: cli.log_path = optarg; break;
+      case OPT_LOG_FORMAT:
+        if (strcmp (optarg, "json") != 0 && strcmp (optarg, "text") != 0)
+          {
+            fprintf (stderr, "casco: --log-format: unknown format \"%s\" (use text or json)\n", optarg);
+            return 1;
+          }
+        cli.log_json = strcmp (optarg, "json") == 0;
+        break;
+      case OPT_DEBUG: cli.debug = true; break;
+      case OPT_SYSTEMD_CGROUP: cli.ctx.systemd_cgroup = true; break;
+      case OPT_ROOTLESS: case OPT_CRIU: break;   /* accepted for runc compatibility */
+      case 'h': print_help (); return 0;
+      case 'v': print_version (); return 0;
+      default:
+        fprintf (stderr, "casco: flag provided but not defined: %s (see `casco --help`)\n",
+                 argv[optind - 1]);
+        return 1;
+      }
+  if (cli_log_setup (&cli) < 0)
+    return 1;
+  if (optind >= argc)
+    {
+      print_help ();
+      return 1;
+    }
+  int cmd_index = optind;
+  const char *name = argv[cmd_index];
+  if (strcmp (name, "help") == 0)
+    {
+      print_help ();
+      return 0;
+    }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp (commands[i]->name, name) == 0)
+      {
+        /* The command sees argv[0] = its name, like a program of its own;
+           optind = 0 makes glibc's getopt start over. */
+        optind = 0;
+        return commands[i]->run (&cli, argc - cmd_index, argv + cmd_index);
+      }
+  struct casco_error *err = NULL;
+  casco_error_set (&err, 0, "unknown command \"%s\" (see `casco --help`)", name);
+  return cli_fail (&cli, err);
+}

@@ -1,1 +1,70 @@
-/* placeholder */
+/* casco — the per-container state directory under --root.
+   <root>/<id>/state.json   written atomically (temp + rename)
+   <root>/<id>/exec.sock    exists while the init waits for `start`
+   The directory itself is the lock (flock): commands on one id serialise. */
+#ifndef CASCO_STATE_H
+#define CASCO_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "casco/spec.h"
+
+struct casco_error;
+
+enum container_status
+{
+  CONTAINER_CREATING,
+  CONTAINER_CREATED,
+  CONTAINER_RUNNING,
+  CONTAINER_PAUSED,
+  CONTAINER_STOPPED,
+};
+
+struct container_state
+{
+  char *oci_version;
+  char *id;
+  pid_t pid;
+  uint64_t pid_start_time;   /* /proc/PID/stat field 22: guards against pid reuse */
+  char *bundle;
+  char *rootfs;
+  char *created;             /* RFC 3339 with nanoseconds, UTC */
+  char *owner;
+  struct spec_kv *annotations;
+  size_t n_annotations;
+  bool own_pid_ns;           /* init is PID 1 of a namespace of its own */
+  char *cgroup_path;         /* empty when casco manages no cgroup */
+  enum container_status status; /* computed by state_probe, never stored */
+};
+
+#define EXEC_SOCK_NAME "exec.sock"
+#define STATE_FILE_NAME "state.json"
+
+const char *container_status_name (enum container_status s);
+
+/* True when id is usable as a directory name and matches runc's rule. */
+bool state_id_valid (const char *id);
+int state_root_open (const char *root, bool create, int *fd, struct casco_error **err);
+/* Create <root>/<id>: "already exists" when taken. */
+int state_dir_create (int rootfd, const char *id, int *dirfd, struct casco_error **err);
+/* Open <root>/<id>: "does not exist" when missing. */
+int state_dir_open (int rootfd, const char *id, int *dirfd, struct casco_error **err);
+int state_lock (int dirfd, bool exclusive, struct casco_error **err);
+int state_write (int dirfd, const struct container_state *st, struct casco_error **err);
+int state_read (int dirfd, struct container_state *st, struct casco_error **err);
+/* Fill st->status from the live system: process alive? exec.sock present? */
+void state_probe (int dirfd, struct container_state *st);
+/* Remove every file in <root>/<id> and the directory itself. */
+int state_dir_remove (int rootfd, const char *id, struct casco_error **err);
+/* runc-shaped JSON (pretty) for `state` and `list --format json`. */
+char *state_to_public_json (const struct container_state *st);
+void container_state_clear (struct container_state *st);
+
+/* Start time of pid from /proc, 0 when the process is gone or a zombie. */
+uint64_t proc_start_time (pid_t pid);
+/* Now as RFC 3339 with nanoseconds in UTC ("2026-11-24T10:00:00.123456789Z"). */
+char *rfc3339_now (void);
+
+#endif

@@ -1,2 +1,209 @@
+/* Unit tests for small pure pieces: signal names, container ids, the JSON
+   writer and reader, the error type, state JSON round trip. */
+#include <signal.h>
+#include <stdlib.h>
+
+#include "casco/error.h"
+#include "casco/json.h"
+#include "casco/signals.h"
+#include "casco/state.h"
+#include "casco/util.h"
 #include "unit.h"
-int main (void) { return UNIT_DONE (); }
+
+static void
+signal_names_and_numbers (void)
+{
+  CHECK (signal_parse ("KILL") == SIGKILL);
+  CHECK (signal_parse ("SIGKILL") == SIGKILL);
+  CHECK (signal_parse ("sigterm") == SIGTERM);
+  CHECK (signal_parse ("term") == SIGTERM);
+  CHECK (signal_parse ("9") == SIGKILL);
+  CHECK (signal_parse ("15") == SIGTERM);
+  CHECK (signal_parse ("HUP") == SIGHUP);
+  CHECK (signal_parse ("SIGWINCH") == SIGWINCH);
+}
+
+static void
+signal_realtime (void)
+{
+  CHECK (signal_parse ("RTMIN") == SIGRTMIN);
+  CHECK (signal_parse ("SIGRTMIN+3") == SIGRTMIN + 3);
+  CHECK (signal_parse ("RTMAX-1") == SIGRTMAX - 1);
+  CHECK (signal_parse ("RTMAX+1") == -1);
+}
+
+static void
+signal_rejects_garbage (void)
+{
+  CHECK (signal_parse ("") == -1);
+  CHECK (signal_parse (NULL) == -1);
+  CHECK (signal_parse ("FOO") == -1);
+  CHECK (signal_parse ("0") == -1);
+  CHECK (signal_parse ("-9") == -1);
+  CHECK (signal_parse ("65") == -1);
+  CHECK (signal_parse ("9x") == -1);
+  CHECK (signal_parse ("SIGVERYLONGNAMEOFNOTHINGATALLXXXXXX") == -1);
+}
+
+static void
+signal_name_lookup (void)
+{
+  CHECK_STR (signal_name (SIGKILL), "SIGKILL");
+  CHECK (signal_name (0) == NULL);
+}
+
+static void
+container_ids (void)
+{
+  CHECK (state_id_valid ("abc"));
+  CHECK (state_id_valid ("a.b-c_d+e"));
+  CHECK (state_id_valid ("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+  CHECK (!state_id_valid (""));
+  CHECK (!state_id_valid ("."));
+  CHECK (!state_id_valid (".."));
+  CHECK (!state_id_valid ("../x"));
+  CHECK (!state_id_valid ("a/b"));
+  CHECK (!state_id_valid ("a b"));
+  CHECK (!state_id_valid ("a\nb"));
+  CHECK (!state_id_valid (NULL));
+}
+
+static void
+json_writer_escapes (void)
+{
+  json_writer *w = jw_new (false);
+  jw_obj_open (w);
+  jw_kv_str (w, "msg", "quote \" backslash \\ newline \n tab \t");
+  jw_kv_int (w, "n", -42);
+  jw_key (w, "big");
+  jw_uint (w, 18446744073709551615ULL);
+  jw_kv_bool (w, "t", true);
+  jw_kv_str (w, "null", NULL);
+  jw_obj_close (w);
+  char *text = jw_finish (w, NULL);
+  CHECK_STR (text, "{\"msg\":\"quote \\\" backslash \\\\ newline \\n tab \\t\",\"n\":-42,"
+                   "\"big\":18446744073709551615,\"t\":true,\"null\":null}");
+  free (text);
+}
+
+static void
+json_writer_survives_invalid_utf8 (void)
+{
+  json_writer *w = jw_new (false);
+  jw_arr_open (w);
+  jw_str (w, "bad \xff\xfe byte");
+  jw_arr_close (w);
+  char *text = jw_finish (w, NULL);
+  CHECK_STR (text, "[\"bad ?? byte\"]");
+  free (text);
+}
+
+static void
+json_reader_numbers (void)
+{
+  const char *doc = "{\"a\": 18446744073709551615, \"b\": -1, \"c\": 1.5, \"d\": \"x\"}";
+  json_node *root = NULL;
+  struct casco_error *err = NULL;
+  CHECK (json_parse (doc, strlen (doc), &root, &err) == 0);
+  uint64_t u;
+  int64_t i;
+  CHECK (json_uint64 (json_get (root, "a"), &u) && u == UINT64_MAX);
+  CHECK (!json_int64 (json_get (root, "a"), &i));
+  CHECK (json_int64 (json_get (root, "b"), &i) && i == -1);
+  CHECK (!json_uint64 (json_get (root, "b"), &u));
+  CHECK (!json_int64 (json_get (root, "c"), &i));
+  CHECK (!json_int64 (json_get (root, "d"), &i));
+  CHECK (json_get (root, "missing") == NULL);
+  CHECK_STR (json_type_name (json_type_of (json_get (root, "d"))), "string");
+  json_free (root);
+}
+
+static void
+json_reader_reports_syntax_errors (void)
+{
+  json_node *root = NULL;
+  struct casco_error *err = NULL;
+  CHECK (json_parse ("{\"a\": }", 7, &root, &err) < 0);
+  CHECK (err != NULL);
+  if (err)
+    CHECK_CONTAINS (err->msg, "invalid JSON");
+  casco_error_free (err);
+  err = NULL;
+  CHECK (json_parse ("{}\0{}", 5, &root, &err) < 0);
+  casco_error_free (err);
+}
+
+static void
+error_keeps_first_cause_and_path (void)
+{
+  struct casco_error *err = NULL;
+  CHECK (casco_error_config (&err, "linux.namespaces[2].type", "unknown namespace \"%s\"", "foo") == -1);
+  CHECK (casco_error_set (&err, 0, "later") == -1);
+  char *text = casco_error_text (err);
+  CHECK_STR (text, "linux.namespaces[2].type: unknown namespace \"foo\"");
+  free (text);
+  casco_error_wrap (&err, "create");
+  CHECK_STR (err->msg, "create: unknown namespace \"foo\"");
+  casco_error_free (err);
+}
+
+static void
+error_appends_errno (void)
+{
+  struct casco_error *err = NULL;
+  casco_error_set (&err, ENOENT, "open `%s`", "/x");
+  CHECK_STR (err->msg, "open `/x`: No such file or directory");
+  CHECK (err->errno_ == ENOENT);
+  casco_error_free (err);
+}
+
+static void
+state_public_json_shape (void)
+{
+  struct spec_kv ann[] = { { (char *) "k", (char *) "v" } };
+  struct container_state st = {
+    .oci_version = (char *) "1.2.0", .id = (char *) "c1", .pid = 42, .bundle = (char *) "/b",
+    .rootfs = (char *) "/b/rootfs", .created = (char *) "2026-01-01T00:00:00.000000000Z",
+    .owner = (char *) "", .annotations = ann, .n_annotations = 1, .status = CONTAINER_RUNNING,
+  };
+  char *text = state_to_public_json (&st);
+  CHECK_CONTAINS (text, "\"ociVersion\": \"1.2.0\"");
+  CHECK_CONTAINS (text, "\"id\": \"c1\"");
+  CHECK_CONTAINS (text, "\"pid\": 42");
+  CHECK_CONTAINS (text, "\"status\": \"running\"");
+  CHECK_CONTAINS (text, "\"annotations\": {");
+  free (text);
+  st.status = CONTAINER_STOPPED;
+  text = state_to_public_json (&st);
+  CHECK_CONTAINS (text, "\"pid\": 0");
+  CHECK_CONTAINS (text, "\"status\": \"stopped\"");
+  free (text);
+}
+
+static void
+rfc3339_shape (void)
+{
+  char *t = rfc3339_now ();
+  CHECK (strlen (t) == 30);
+  CHECK (t[4] == '-' && t[10] == 'T' && t[19] == '.' && t[29] == 'Z');
+  free (t);
+}
+
+int
+main (void)
+{
+  RUN (signal_names_and_numbers);
+  RUN (signal_realtime);
+  RUN (signal_rejects_garbage);
+  RUN (signal_name_lookup);
+  RUN (container_ids);
+  RUN (json_writer_escapes);
+  RUN (json_writer_survives_invalid_utf8);
+  RUN (json_reader_numbers);
+  RUN (json_reader_reports_syntax_errors);
+  RUN (error_keeps_first_cause_and_path);
+  RUN (error_appends_errno);
+  RUN (state_public_json_shape);
+  RUN (rfc3339_shape);
+  return UNIT_DONE ();
+}

@@ -341,7 +341,8 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
         .console_fd = console_fd,
         .no_new_keyring = opts->no_new_keyring,
       };
-      if (ns_plan_build (spec, &c.ns, err) < 0)
+      if (caps_resolve (spec->process->capabilities, &c.caps, err) < 0
+          || ns_plan_build (spec, &c.ns, err) < 0)
         break;
       c.rootfs.new_userns = c.ns.create[SPEC_NS_USER];
       c.env = process_env (spec->process, &extra_fds);

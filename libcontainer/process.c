@@ -373,7 +373,12 @@ init_stage2 (struct init_config *c)
 
   c->env = env_complete (c->env, p);
   umask (p && p->user.has_umask ? p->user.umask : 0022);
-  if (set_user (p, &err) < 0
+  /* Bounding set while we still hold CAP_SETPCAP; permitted kept across
+     setuid, then the exact sets: nothing of casco's privilege survives. */
+  if (caps_drop_bounding (&c->caps, &err) < 0
+      || caps_keep_across_setuid (&err) < 0
+      || set_user (p, &err) < 0
+      || caps_apply (&c->caps, &err) < 0
       /* cwd as the user, so its permissions apply. */
       || enter_cwd (p, &err) < 0)
     child_fail (sync_fd, err);

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "casco/spec.h"
+#include "caps.h"
 #include "ns.h"
 #include "rootfs.h"
 
@@ -53,6 +54,7 @@ struct init_config
   int preserve_fds;     /* keep fds 3 .. 3+N-1 open across exec */
   bool no_new_keyring;
   char **env;           /* process.env plus what casco adds (LISTEN_FDS...) */
+  struct cap_sets caps; /* resolved by the parent from process.capabilities */
 };
 
 /* Runs in the first child; never returns. */

@@ -1,0 +1,131 @@
+/* Capabilities via libcap: bounding, effective, inheritable, permitted, ambient. */
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+#include "casco/error.h"
+#include "casco/log.h"
+#include "casco/util.h"
+#include "caps.h"
+
+/* Highest capability the running kernel knows. */
+static int
+kernel_last_cap (void)
+{
+  static int last = -1;
+  if (last < 0)
+    {
+      _cleanup_free_ char *text = NULL;
+      long v;
+      if (read_file_at (-100 /* AT_FDCWD */, "/proc/sys/kernel/cap_last_cap", &text, NULL, NULL) == 0
+          && (text[strcspn (text, "\n")] = '\0', parse_long (text, &v) == 0))
+        last = (int) v;
+      else
+        last = CAP_LAST_CAP;
+    }
+  return last;
+}
+
+static int
+resolve_set (char **names, const char *set_name, uint64_t *mask, struct casco_error **err)
+{
+  *mask = 0;
+  for (size_t i = 0; names && names[i]; i++)
+    {
+      cap_value_t cap;
+      if (cap_from_name (names[i], &cap) < 0)
+        {
+          char jpath[80];
+          snprintf (jpath, sizeof jpath, "process.capabilities.%s[%zu]", set_name, i);
+          return casco_error_config (err, jpath, "unknown capability \"%s\"", names[i]);
+        }
+      if (cap > kernel_last_cap () || cap > 63)
+        {
+          casco_warn ("process.capabilities.%s: %s is not known to this kernel; dropped",
+                      set_name, names[i]);
+          continue;
+        }
+      *mask |= UINT64_C (1) << cap;
+    }
+  return 0;
+}
+
+int
+caps_resolve (const struct spec_capabilities *caps, struct cap_sets *out, struct casco_error **err)
+{
+  memset (out, 0, sizeof *out);
+  if (caps == NULL)
+    return 0;
+  if (resolve_set (caps->bounding, "bounding", &out->bounding, err) < 0
+      || resolve_set (caps->effective, "effective", &out->effective, err) < 0
+      || resolve_set (caps->inheritable, "inheritable", &out->inheritable, err) < 0
+      || resolve_set (caps->permitted, "permitted", &out->permitted, err) < 0
+      || resolve_set (caps->ambient, "ambient", &out->ambient, err) < 0)
+    return -1;
+  return 0;
+}
+
+int
+caps_drop_bounding (const struct cap_sets *s, struct casco_error **err)
+{
+  /* Needs CAP_SETPCAP, which we still hold: done before the uid switch. */
+  for (int cap = 0; cap <= kernel_last_cap (); cap++)
+    {
+      if (s->bounding & (UINT64_C (1) << cap))
+        continue;
+      if (prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+        return casco_error_set (err, errno, "drop capability %d from the bounding set", cap);
+    }
+  return 0;
+}
+
+int
+caps_keep_across_setuid (struct casco_error **err)
+{
+  /* Without this, setuid to a non-zero uid clears the permitted set. */
+  if (prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+    return casco_error_set (err, errno, "keep capabilities across setuid");
+  return 0;
+}
+
+static int
+add_flags (cap_t caps, cap_flag_t flag, uint64_t mask, struct casco_error **err)
+{
+  for (int c = 0; c <= kernel_last_cap () && c < 64; c++)
+    {
+      if (!(mask & (UINT64_C (1) << c)))
+        continue;
+      cap_value_t v = c;
+      if (cap_set_flag (caps, flag, 1, &v, CAP_SET) < 0)
+        return casco_error_set (err, errno, "cap_set_flag %d", c);
+    }
+  return 0;
+}
+
+int
+caps_apply (const struct cap_sets *s, struct casco_error **err)
+{
+  if (prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+    return casco_error_set (err, errno, "reset keep-capabilities");
+  cap_t caps = cap_init ();   /* all clear: nothing is inherited from casco */
+  if (caps == NULL)
+    return casco_error_set (err, errno, "cap_init");
+  int rc = 0;
+  if (add_flags (caps, CAP_EFFECTIVE, s->effective, err) < 0
+      || add_flags (caps, CAP_PERMITTED, s->permitted, err) < 0
+      || add_flags (caps, CAP_INHERITABLE, s->inheritable, err) < 0)
+    rc = -1;
+  else if (cap_set_proc (caps) < 0)
+    rc = casco_error_set (err, errno, "set capabilities (effective must be a subset of permitted)");
+  cap_free (caps);
+  if (rc < 0)
+    return -1;
+  /* Ambient last: each one must already be permitted and inheritable. */
+  if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+    return casco_error_set (err, errno, "clear ambient capabilities");
+  for (int c = 0; c <= kernel_last_cap () && c < 64; c++)
+    if ((s->ambient & (UINT64_C (1) << c))
+        && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+      return casco_error_set (err, errno, "raise ambient capability %d (must also be permitted and inheritable)", c);
+  return 0;
+}

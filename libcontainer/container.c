@@ -331,7 +331,7 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
       _cleanup_close_ int sync_child = sync[1];
 
       int extra_fds = 0;
-      struct init_config c = {
+      __attribute__ ((cleanup (init_config_release))) struct init_config c = {
         .spec = spec,
         .id = id,
         .rootfs = { .spec = spec, .bundle_path = bundle, .rootfs_path = rootfs,
@@ -340,8 +340,10 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
         .exec_listen_fd = listen_fd,
         .console_fd = console_fd,
         .no_new_keyring = opts->no_new_keyring,
+        .ns = NS_PLAN_EMPTY,
       };
       if (caps_resolve (spec->process->capabilities, &c.caps, err) < 0
+          || seccomp_compile (spec->linux_->seccomp, &c.seccomp, err) < 0
           || ns_plan_build (spec, &c.ns, err) < 0)
         break;
       c.rootfs.new_userns = c.ns.create[SPEC_NS_USER];
@@ -355,8 +357,6 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
           init_stage1 (&c);
         }
       int fork_errno = errno;
-      ns_plan_close (&c.ns);
-      strv_free (c.env);
       if (c1 < 0)
         {
           casco_error_set (err, fork_errno, "fork");

@@ -15,6 +15,9 @@ struct ns_plan
   bool create[SPEC_NS_COUNT];   /* unshare a new namespace of this type */
 };
 
+_Static_assert (SPEC_NS_COUNT == 8, "NS_PLAN_EMPTY lists one fd per namespace type");
+#define NS_PLAN_EMPTY { .join_fd = { -1, -1, -1, -1, -1, -1, -1, -1 } }
+
 /* Parent side: decide join/create per linux.namespaces and open every
    path, checking it really is a namespace of the stated type. */
 int ns_plan_build (const struct spec *s, struct ns_plan *plan, struct casco_error **err);

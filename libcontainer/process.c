@@ -281,6 +281,21 @@ set_no_new_privs (const struct spec_process *p, struct casco_error **err)
   return 0;
 }
 
+static int
+install_seccomp (const struct init_config *c, struct casco_error **err)
+{
+  int listener = -1;
+  if (seccomp_install (&c->seccomp, &listener, err) < 0)
+    return -1;
+  if (listener >= 0)
+    {
+      close (listener);
+      return casco_error_config (err, "linux.seccomp.listenerPath",
+                                 "SCMP_ACT_NOTIFY is not supported by this casco yet");
+    }
+  return 0;
+}
+
 /* Tell the parent we are ready, and wait until it has saved the state.
    Only then may the init outlive casco, so drop the parent-death signal. */
 static int
@@ -373,6 +388,11 @@ init_stage2 (struct init_config *c)
 
   c->env = env_complete (c->env, p);
   umask (p && p->user.has_umask ? p->user.umask : 0022);
+  /* Without no_new_privs the kernel only lets CAP_SYS_ADMIN install a
+     filter: then it must go in now, before the capabilities are dropped. */
+  bool seccomp_late = p && p->no_new_privileges;
+  if (!seccomp_late && install_seccomp (c, &err) < 0)
+    child_fail (sync_fd, err);
   /* Bounding set while we still hold CAP_SETPCAP; permitted kept across
      setuid, then the exact sets: nothing of casco's privilege survives. */
   if (caps_drop_bounding (&c->caps, &err) < 0
@@ -394,11 +414,27 @@ init_stage2 (struct init_config *c)
   /* Nothing of casco's may cross exec: mark every fd past the preserved
      ones close-on-exec (the start connection is already). */
   close_range (3 + (unsigned) c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  /* seccomp last: the filter may deny syscalls the setup still needed. */
+  if (seccomp_late && install_seccomp (c, &err) < 0)
+    {
+      _cleanup_free_ char *text = casco_error_text (err);
+      write_all (conn, text, strlen (text));
+      _exit (127);
+    }
   execve (exe, p->args, c->env);
   /* exec failed: tell `start`, which is waiting for EOF or this text. */
   _cleanup_free_ char *text = xasprintf ("exec: \"%s\": %s", p->args[0], strerror (errno));
   write_all (conn, text, strlen (text));
   _exit (127);
+}
+
+void
+init_config_release (struct init_config *c)
+{
+  ns_plan_close (&c->ns);
+  strv_free (c->env);
+  c->env = NULL;
+  seccomp_program_clear (&c->seccomp);
 }
 
 /* ---- stage 1: namespaces -------------------------------------------------- */

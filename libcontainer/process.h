@@ -12,6 +12,7 @@
 #include "casco/spec.h"
 #include "caps.h"
 #include "ns.h"
+#include "seccomp.h"
 #include "rootfs.h"
 
 struct casco_error;
@@ -55,7 +56,11 @@ struct init_config
   bool no_new_keyring;
   char **env;           /* process.env plus what casco adds (LISTEN_FDS...) */
   struct cap_sets caps; /* resolved by the parent from process.capabilities */
+  struct seccomp_program seccomp; /* compiled by the parent from linux.seccomp */
 };
+
+/* Free what the parent prepared for the child (fds, env, filter). */
+void init_config_release (struct init_config *c);
 
 /* Runs in the first child; never returns. */
 _Noreturn void init_stage1 (struct init_config *c);

@@ -1,0 +1,268 @@
+/* linux.seccomp -> classic BPF via libseccomp, installed with seccomp(2). */
+#include <ctype.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include "casco/error.h"
+#include "casco/log.h"
+#include "casco/util.h"
+#include "seccomp.h"
+
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+int
+seccomp_action_parse (const char *name, bool has_errno, unsigned errno_ret, uint32_t *action)
+{
+  unsigned ret = has_errno ? errno_ret : EPERM;
+  if (strcmp (name, "SCMP_ACT_KILL") == 0 || strcmp (name, "SCMP_ACT_KILL_THREAD") == 0)
+    *action = SCMP_ACT_KILL_THREAD;
+  else if (strcmp (name, "SCMP_ACT_KILL_PROCESS") == 0)
+    *action = SCMP_ACT_KILL_PROCESS;
+  else if (strcmp (name, "SCMP_ACT_TRAP") == 0)
+    *action = SCMP_ACT_TRAP;
+  else if (strcmp (name, "SCMP_ACT_ERRNO") == 0)
+    *action = SCMP_ACT_ERRNO (ret);
+  else if (strcmp (name, "SCMP_ACT_TRACE") == 0)
+    *action = SCMP_ACT_TRACE (ret);
+  else if (strcmp (name, "SCMP_ACT_ALLOW") == 0)
+    *action = SCMP_ACT_ALLOW;
+  else if (strcmp (name, "SCMP_ACT_LOG") == 0)
+    *action = SCMP_ACT_LOG;
+  else if (strcmp (name, "SCMP_ACT_NOTIFY") == 0)
+    *action = SCMP_ACT_NOTIFY;
+  else
+    return -1;
+  return 0;
+}
+
+static int
+parse_op (const char *op, enum scmp_compare *out)
+{
+  static const struct { const char *name; enum scmp_compare op; } ops[] = {
+    { "SCMP_CMP_NE", SCMP_CMP_NE }, { "SCMP_CMP_LT", SCMP_CMP_LT },
+    { "SCMP_CMP_LE", SCMP_CMP_LE }, { "SCMP_CMP_EQ", SCMP_CMP_EQ },
+    { "SCMP_CMP_GE", SCMP_CMP_GE }, { "SCMP_CMP_GT", SCMP_CMP_GT },
+    { "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
+  };
+  for (size_t i = 0; op && i < ARRAY_SIZE (ops); i++)
+    if (strcmp (ops[i].name, op) == 0)
+      {
+        *out = ops[i].op;
+        return 0;
+      }
+  return -1;
+}
+
+/* "SCMP_ARCH_X86_64" -> libseccomp's token for "x86_64". */
+static uint32_t
+parse_arch (const char *name)
+{
+  if (strncmp (name, "SCMP_ARCH_", 10) != 0)
+    return 0;
+  char lower[32];
+  size_t n = strlen (name + 10);
+  if (n >= sizeof lower)
+    return 0;
+  for (size_t i = 0; i <= n; i++)
+    lower[i] = (char) tolower ((unsigned char) name[10 + i]);
+  return seccomp_arch_resolve_name (lower);
+}
+
+static int
+parse_flags (char **flags, unsigned *out, struct casco_error **err)
+{
+  *out = 0;
+  for (size_t i = 0; flags && flags[i]; i++)
+    {
+      if (strcmp (flags[i], "SECCOMP_FILTER_FLAG_LOG") == 0)
+        *out |= SECCOMP_FILTER_FLAG_LOG;
+      else if (strcmp (flags[i], "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
+        *out |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+      else if (strcmp (flags[i], "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0)
+        *out |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+      else if (strcmp (flags[i], "SECCOMP_FILTER_FLAG_TSYNC") == 0)
+        ;   /* the init is single-threaded: nothing to synchronise */
+      else
+        {
+          char jpath[48];
+          snprintf (jpath, sizeof jpath, "linux.seccomp.flags[%zu]", i);
+          return casco_error_config (err, jpath, "unknown seccomp flag \"%s\"", flags[i]);
+        }
+    }
+  return 0;
+}
+
+static int
+add_arches (scmp_filter_ctx ctx, char **arches, struct casco_error **err)
+{
+  for (size_t i = 0; arches && arches[i]; i++)
+    {
+      uint32_t arch = parse_arch (arches[i]);
+      char jpath[56];
+      snprintf (jpath, sizeof jpath, "linux.seccomp.architectures[%zu]", i);
+      if (arch == 0)
+        return casco_error_config (err, jpath, "unknown architecture \"%s\"", arches[i]);
+      int r = seccomp_arch_add (ctx, arch);
+      if (r < 0 && r != -EEXIST)
+        return casco_error_config (err, jpath, "add architecture \"%s\": %s", arches[i], strerror (-r));
+    }
+  return 0;
+}
+
+/* One rule for a syscall.  Conditions on distinct arguments are ANDed in
+   one rule; several conditions on the same argument become separate rules
+   (ORed), which is how runc reads such profiles. */
+static int
+add_rule (scmp_filter_ctx ctx, uint32_t action, int nr, const struct spec_seccomp_syscall *sc,
+          const char *jpath, struct casco_error **err)
+{
+  struct scmp_arg_cmp cmps[6];
+  bool same_index = false;
+  if (sc->n_args > 6)
+    return casco_error_config (err, jpath, "at most 6 argument conditions are possible");
+  for (size_t i = 0; i < sc->n_args; i++)
+    {
+      enum scmp_compare op;
+      if (sc->args[i].index > 5)
+        return casco_error_config (err, jpath, "args[%zu].index %u: syscalls have 6 arguments (0-5)", i,
+                                   sc->args[i].index);
+      if (parse_op (sc->args[i].op, &op) < 0)
+        return casco_error_config (err, jpath, "args[%zu].op: unknown operator \"%s\"", i,
+                                   sc->args[i].op ? sc->args[i].op : "");
+      cmps[i] = (struct scmp_arg_cmp){ .arg = sc->args[i].index, .op = op,
+                                       .datum_a = sc->args[i].value, .datum_b = sc->args[i].value_two };
+      for (size_t j = 0; j < i; j++)
+        if (cmps[j].arg == cmps[i].arg)
+          same_index = true;
+    }
+  int r;
+  if (!same_index)
+    r = seccomp_rule_add_array (ctx, action, nr, (unsigned) sc->n_args, cmps);
+  else
+    {
+      r = 0;
+      for (size_t i = 0; i < sc->n_args && r == 0; i++)
+        r = seccomp_rule_add_array (ctx, action, nr, 1, &cmps[i]);
+    }
+  if (r < 0)
+    return casco_error_config (err, jpath, "add rule: %s", strerror (-r));
+  return 0;
+}
+
+static int
+add_syscalls (scmp_filter_ctx ctx, const struct spec_seccomp *s, uint32_t default_action,
+              bool *wants_listener, struct casco_error **err)
+{
+  for (size_t i = 0; i < s->n_syscalls; i++)
+    {
+      const struct spec_seccomp_syscall *sc = &s->syscalls[i];
+      char jpath[64];
+      snprintf (jpath, sizeof jpath, "linux.seccomp.syscalls[%zu]", i);
+      uint32_t action;
+      if (sc->action == NULL
+          || seccomp_action_parse (sc->action, sc->has_errno_ret, sc->errno_ret, &action) < 0)
+        return casco_error_config (err, jpath, "unknown action \"%s\"", sc->action ? sc->action : "");
+      if (action == SCMP_ACT_NOTIFY)
+        *wants_listener = true;
+      /* libseccomp refuses rules that repeat the default: they are no-ops. */
+      if (action == default_action)
+        continue;
+      for (size_t k = 0; sc->names && sc->names[k]; k++)
+        {
+          int nr = seccomp_syscall_resolve_name (sc->names[k]);
+          if (nr == __NR_SCMP_ERROR)
+            {
+              /* Engines send profiles naming syscalls newer than our libseccomp. */
+              casco_debug ("seccomp: syscall \"%s\" unknown to libseccomp, rule skipped", sc->names[k]);
+              continue;
+            }
+          if (add_rule (ctx, action, nr, sc, jpath, err) < 0)
+            return -1;
+        }
+    }
+  return 0;
+}
+
+/* libseccomp writes BPF to an fd: give it a memfd and read it back. */
+static int
+export_bpf (scmp_filter_ctx ctx, struct seccomp_program *out, struct casco_error **err)
+{
+  _cleanup_close_ int fd = memfd_create ("casco-seccomp", MFD_CLOEXEC);
+  if (fd < 0)
+    return casco_error_set (err, errno, "memfd_create");
+  int r = seccomp_export_bpf (ctx, fd);
+  if (r < 0)
+    return casco_error_set (err, -r, "export seccomp filter");
+  off_t size = lseek (fd, 0, SEEK_END);
+  if (size <= 0 || size % (off_t) sizeof (struct sock_filter) != 0
+      || size / (off_t) sizeof (struct sock_filter) > BPF_MAXINSNS)
+    return casco_error_set (err, 0, "seccomp filter has an impossible size (%lld bytes)", (long long) size);
+  out->insns = xmalloc0 ((size_t) size);
+  if (pread (fd, out->insns, (size_t) size, 0) != size)
+    return casco_error_set (err, errno, "read seccomp filter");
+  out->len = (unsigned short) (size / (off_t) sizeof (struct sock_filter));
+  return 0;
+}
+
+int
+seccomp_compile (const struct spec_seccomp *s, struct seccomp_program *out, struct casco_error **err)
+{
+  memset (out, 0, sizeof *out);
+  if (s == NULL)
+    return 0;
+  uint32_t default_action;
+  if (s->default_action == NULL
+      || seccomp_action_parse (s->default_action, s->has_default_errno_ret, s->default_errno_ret,
+                               &default_action) < 0)
+    return casco_error_config (err, "linux.seccomp.defaultAction", "unknown action \"%s\"",
+                               s->default_action ? s->default_action : "");
+  if (parse_flags (s->flags, &out->flags, err) < 0)
+    return -1;
+  scmp_filter_ctx ctx = seccomp_init (default_action);
+  if (ctx == NULL)
+    return casco_error_set (err, 0, "seccomp_init failed");
+  int rc = -1;
+  /* no_new_privs is the config's decision, not libseccomp's. */
+  if (seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0) < 0)
+    casco_error_set (err, 0, "seccomp: cannot leave no_new_privs to the config");
+  else if (add_arches (ctx, s->architectures, err) == 0
+           && add_syscalls (ctx, s, default_action, &out->wants_listener, err) == 0
+           && export_bpf (ctx, out, err) == 0)
+    rc = 0;
+  seccomp_release (ctx);
+  if (out->wants_listener && s->listener_path == NULL && rc == 0)
+    rc = casco_error_config (err, "linux.seccomp.listenerPath",
+                             "SCMP_ACT_NOTIFY needs a listenerPath to send the notify fd to");
+  if (rc < 0)
+    seccomp_program_clear (out);
+  return rc;
+}
+
+int
+seccomp_install (const struct seccomp_program *p, int *listener_fd, struct casco_error **err)
+{
+  *listener_fd = -1;
+  if (p->insns == NULL)
+    return 0;
+  struct sock_fprog prog = { .len = p->len, .filter = p->insns };
+  unsigned flags = p->flags | (p->wants_listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0);
+  long r = syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+  if (r < 0)
+    return casco_error_set (err, errno, "install seccomp filter");
+  if (p->wants_listener)
+    *listener_fd = (int) r;
+  return 0;
+}
+
+void
+seccomp_program_clear (struct seccomp_program *p)
+{
+  free (p->insns);
+  memset (p, 0, sizeof *p);
+}

@@ -1,0 +1,32 @@
+/* casco — seccomp from linux.seccomp.  The parent compiles the profile with
+   libseccomp and exports classic BPF; the init installs that program with
+   one seccomp(2) call, so no libseccomp work runs in the container. */
+#ifndef CASCO_SECCOMP_H
+#define CASCO_SECCOMP_H
+
+#include <stdbool.h>
+#include <linux/filter.h>
+#include "casco/spec.h"
+
+struct casco_error;
+
+struct seccomp_program
+{
+  struct sock_filter *insns;   /* NULL when no filter is to be installed */
+  unsigned short len;
+  unsigned int flags;          /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
+  bool wants_listener;         /* some rule uses SCMP_ACT_NOTIFY */
+};
+
+int seccomp_compile (const struct spec_seccomp *s, struct seccomp_program *out,
+                     struct casco_error **err);
+/* Install in the calling process.  *listener_fd gets the notify fd when
+   the program has NOTIFY rules, else -1. */
+int seccomp_install (const struct seccomp_program *p, int *listener_fd, struct casco_error **err);
+void seccomp_program_clear (struct seccomp_program *p);
+
+/* Exposed for tests: "SCMP_ACT_ERRNO" -> libseccomp action (errno_ret used
+   for ERRNO/TRACE); -1 when unknown. */
+int seccomp_action_parse (const char *name, bool has_errno, unsigned errno_ret, uint32_t *action);
+
+#endif

@@ -1,0 +1,180 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq; bats sets $stderr
+# Failures: each must exit non-zero, say what went wrong, and leave nothing
+# behind (no state dir for the id, no mount, no process).
+
+load helpers
+
+# expect_error REGEX — the last `run` failed and its output matches REGEX.
+expect_error() {
+	assert_failure
+	assert_output_matches "$1"
+}
+
+@test "create: nonexistent bundle directory fails, names the problem" {
+	run casco_detached create --bundle "$TESTDIR/no-such-bundle" "$ID"
+	expect_error "no-such-bundle.*(no such file or directory|does not exist)|(no such file or directory|does not exist).*no-such-bundle"
+	assert_no_leftovers "$ID"
+}
+
+@test "create: bundle without config.json fails" {
+	rm "$BUNDLE/config.json"
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	expect_error "config.json"
+	assert_no_leftovers "$ID"
+}
+
+@test "create: malformed JSON in config.json fails" {
+	echo '{"ociVersion": "1.2.0", "process": {bad' >"$BUNDLE/config.json"
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	expect_error "invalid character|parse|JSON|json"
+	assert_no_leftovers "$ID"
+}
+
+@test "create: config.json that is not an object fails" {
+	echo '[1, 2, 3]' >"$BUNDLE/config.json"
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	assert_failure
+	assert_no_leftovers "$ID"
+}
+
+@test "create: missing rootfs directory fails, mentions rootfs" {
+	rm -rf "$BUNDLE/rootfs"
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	expect_error "rootfs"
+	assert_no_leftovers "$ID"
+}
+
+@test "create: nonexistent process binary fails at create or start, leaving nothing" {
+	set_args /no/such/binary
+	run casco_detached run --bundle "$BUNDLE" "$ID"
+	expect_error "/no/such/binary"
+	casco delete --force "$ID" >/dev/null 2>&1 || true
+	assert_no_leftovers "$ID"
+}
+
+@test "create: duplicate id fails with 'already exists' and keeps the first" {
+	set_args sleep 1000
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	assert_success
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	expect_error "already exists"
+	assert_equal "$(container_status "$ID")" created
+}
+
+@test "create: id '../x' is rejected as an invalid id format" {
+	run casco_detached create --bundle "$BUNDLE" ../x
+	expect_error "invalid (container )?id"
+	[ ! -e "$TESTDIR/x" ] || fail "created $TESTDIR/x outside the root"
+	assert_no_leftovers
+}
+
+@test "create: id with a slash is rejected" {
+	run casco_detached create --bundle "$BUNDLE" a/b
+	expect_error "invalid (container )?id"
+	assert_no_leftovers
+}
+
+@test "create: empty id is rejected" {
+	run casco_detached create --bundle "$BUNDLE" ""
+	assert_failure
+	assert_no_leftovers
+}
+
+@test "create: missing container id argument is a usage error" {
+	run casco_detached create --bundle "$BUNDLE"
+	assert_failure
+	assert_output_matches "container id|requires|argument|Usage"
+	assert_no_leftovers
+}
+
+@test "state: unknown id fails with 'does not exist'" {
+	run casco state nosuchctr
+	expect_error "does not exist"
+}
+
+@test "start: unknown id fails with 'does not exist'" {
+	run casco start nosuchctr
+	expect_error "does not exist"
+}
+
+@test "kill: unknown id fails with 'does not exist'" {
+	run casco kill nosuchctr KILL
+	expect_error "does not exist"
+}
+
+@test "delete: unknown id fails with 'does not exist'" {
+	run casco delete nosuchctr
+	expect_error "does not exist"
+}
+
+@test "unknown command fails and names it" {
+	run casco frobnicate
+	expect_error "frobnicate"
+}
+
+@test "unknown global flag fails with 'flag provided but not defined'" {
+	run casco --frobnicate list
+	expect_error "flag provided but not defined: -frobnicate"
+}
+
+@test "unknown command flag fails with 'flag provided but not defined'" {
+	run casco list --frobnicate
+	expect_error "flag provided but not defined: -frobnicate"
+}
+
+@test "start: starting a running container fails" {
+	set_args sleep 1000
+	run casco_detached run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	run casco start "$ID"
+	expect_error "cannot start an already running container"
+	assert_equal "$(container_status "$ID")" running
+}
+
+@test "start: starting a stopped container fails" {
+	set_args true
+	run casco_detached run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	wait_for_status "$ID" stopped
+	run casco start "$ID"
+	expect_error "cannot start a container that has stopped"
+}
+
+@test "kill: signalling a stopped container fails with 'container not running'" {
+	set_args true
+	run casco_detached run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	wait_for_status "$ID" stopped
+	run casco kill "$ID" KILL
+	expect_error "container not running"
+}
+
+@test "delete: a running container without --force is refused" {
+	set_args sleep 1000
+	run casco_detached run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	run casco delete "$ID"
+	expect_error "cannot delete container $ID that is not stopped"
+	assert_equal "$(container_status "$ID")" running
+}
+
+@test "create: a failing mount leaves no state, mount or process behind" {
+	set_config '.mounts += [{destination: "/mnt/x", type: "bind", source: "/no/such/source", options: ["bind"]}]'
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	expect_error "/no/such/source|/mnt/x"
+	assert_no_leftovers "$ID"
+}
+
+@test "create: an unknown namespace type is rejected" {
+	set_config '.linux.namespaces += [{type: "frobnicate"}]'
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	expect_error "frobnicate"
+	assert_no_leftovers "$ID"
+}
+
+@test "--root must be usable: a regular file as root fails" {
+	: >"$TESTDIR/file-root"
+	run timeout 30 "$CASCO" --root "$TESTDIR/file-root" list
+	assert_failure
+}

@@ -87,7 +87,7 @@ resolve_rootfs (const struct spec *s, const char *bundle, char **out, struct cas
 
 /* casco needs what the rest of the code assumes; say so before anything is created. */
 static int
-check_supported (const struct spec *s, bool detach_without_console, struct casco_error **err)
+check_supported (const struct spec *s, struct casco_error **err)
 {
   if (s->process == NULL)
     return casco_error_config (err, "process", "a process is required to create a container");
@@ -98,10 +98,6 @@ check_supported (const struct spec *s, bool detach_without_console, struct casco
     return casco_error_config (err, "linux.namespaces",
                                "a new mount namespace (type \"mount\" without path) is required: "
                                "casco will not change the host's mount tree");
-  if (s->process->terminal && detach_without_console)
-    return casco_error_config (err, "process.terminal",
-                               "cannot allocate a terminal without --console-socket when detached; "
-                               "pass --console-socket or set process.terminal to false");
   return 0;
 }
 
@@ -179,30 +175,11 @@ write_pid_file (const char *path, pid_t pid, struct casco_error **err)
   return write_file_atomic_at (dfd, base, buf, (size_t) n, 0644, err);
 }
 
-/* Undo a create that failed half-way: the init (if any) is killed and
-   reaped, the state directory removed.  Nothing is left behind. */
-static void
-create_abort (int rootfd, const char *id, pid_t c1, pid_t init_pid)
-{
-  if (init_pid > 0)
-    {
-      kill (init_pid, SIGKILL);
-      waitpid (init_pid, NULL, 0);
-    }
-  if (c1 > 0)
-    {
-      kill (c1, SIGKILL);
-      waitpid (c1, NULL, 0);
-    }
-  struct casco_error *ignored = NULL;
-  state_dir_remove (rootfd, id, &ignored);
-  casco_error_free (ignored);
-}
-
 /* Parent half of the sync protocol: serve map requests, learn the init's
-   pid, wait for READY.  Any child error arrives as SYNC_ERROR. */
+   pid, wait for READY.  Any child error arrives as SYNC_ERROR.  *c1 is
+   zeroed once stage 1 is reaped. */
 static int
-drive_init (int sync_fd, pid_t c1, const struct spec *s, pid_t *init_pid, struct casco_error **err)
+drive_init (int sync_fd, pid_t *c1, const struct spec *s, pid_t *init_pid, struct casco_error **err)
 {
   for (;;)
     {
@@ -212,14 +189,15 @@ drive_init (int sync_fd, pid_t c1, const struct spec *s, pid_t *init_pid, struct
       switch (m.type)
         {
         case SYNC_MAP_REQUEST:
-          if (ns_write_id_maps (c1, s, err) < 0)
+          if (ns_write_id_maps (*c1, s, err) < 0)
             return -1;
           sync_send (sync_fd, SYNC_MAP_DONE, 0, 0, NULL);
           break;
         case SYNC_INIT_PID:
           *init_pid = m.value;
           /* stage 1 exits right after sending this */
-          waitpid (c1, NULL, 0);
+          waitpid (*c1, NULL, 0);
+          *c1 = 0;
           break;
         case SYNC_READY:
           return 0;
@@ -231,6 +209,86 @@ drive_init (int sync_fd, pid_t c1, const struct spec *s, pid_t *init_pid, struct
           return casco_error_set (err, 0, "container init: unexpected message %d", m.type);
         }
     }
+}
+
+static void
+kill_and_reap (pid_t pid)
+{
+  if (pid <= 0)
+    return;
+  kill (pid, SIGKILL);
+  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+}
+
+/* Fork stage 1 with c and serve it until the process is READY.  Returns
+   the parent's end of the sync socket (for COMMIT), or -1 with nothing
+   left running. */
+static int
+spawn (struct init_config *c, pid_t *init_pid, struct casco_error **err)
+{
+  int sync[2];
+  *init_pid = 0;
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0)
+    return casco_error_set (err, errno, "socketpair");
+  _cleanup_close_ int parent_end = sync[0];
+  _cleanup_close_ int child_end = sync[1];
+  c->sync_fd = child_end;
+  pid_t c1 = fork ();
+  if (c1 == 0)
+    {
+      close (parent_end);
+      init_stage1 (c);
+    }
+  if (c1 < 0)
+    return casco_error_set (err, errno, "fork");
+  /* Only the children hold the other end now: EOF means they died. */
+  closep (&child_end);
+  if (drive_init (parent_end, &c1, c->spec, init_pid, err) < 0)
+    {
+      kill_and_reap (c1);
+      kill_and_reap (*init_pid);
+      *init_pid = 0;
+      return -1;
+    }
+  return steal_fd (&parent_end);
+}
+
+/* Let the process outlive us: it drops its parent-death signal and acks. */
+static int
+commit (int sync_fd, struct casco_error **err)
+{
+  struct sync_msg m;
+  if (sync_send (sync_fd, SYNC_COMMIT, 0, 0, NULL) < 0)
+    return casco_error_set (err, errno, "commit container init");
+  return sync_expect (sync_fd, SYNC_ACK, &m, err);
+}
+
+/* The terminal end the process gets: a connection to --console-socket, or,
+   when casco itself is in the foreground, one end of a private pair whose
+   other end (*peer) receives the pty master. */
+static int
+open_console (const struct spec_process *p, const char *console_socket, bool foreground,
+              int *console_fd, int *peer, struct casco_error **err)
+{
+  *console_fd = *peer = -1;
+  if (!p->terminal)
+    return 0;
+  if (console_socket)
+    {
+      *console_fd = unix_connect (console_socket, -1, err);
+      return *console_fd < 0 ? casco_error_wrap (err, "--console-socket") : 0;
+    }
+  if (!foreground)
+    return casco_error_config (err, "process.terminal",
+                               "cannot allocate a terminal without --console-socket when detached; "
+                               "pass --console-socket or set process.terminal to false");
+  int pair[2];
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+    return casco_error_set (err, errno, "socketpair");
+  *console_fd = pair[0];
+  *peer = pair[1];
+  return 0;
 }
 
 static int
@@ -262,6 +320,53 @@ record_state (struct launch *l, const char *id, const struct spec *s, const char
   return 0;
 }
 
+/* Everything create does once the state directory exists; on failure the
+   caller removes the directory (and this has killed what it started). */
+static int
+create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, const char *bundle,
+                     const char *rootfs, const struct create_options *opts, bool foreground,
+                     struct casco_error **err)
+{
+  if (state_lock (l->dirfd, true, err) < 0)
+    return -1;
+  _cleanup_close_ int listen_fd = exec_socket_listen (l->dirfd, err);
+  if (listen_fd < 0)
+    return -1;
+  int extra_fds = 0;
+  __attribute__ ((cleanup (init_config_release))) struct init_config c = {
+    .spec = spec,
+    .process = spec->process,
+    .id = id,
+    .rootfs = { .spec = spec, .bundle_path = bundle, .rootfs_path = rootfs,
+                .no_pivot = opts->no_pivot },
+    .exec_listen_fd = listen_fd,
+    .no_new_keyring = opts->no_new_keyring,
+    .ns = NS_PLAN_EMPTY,
+    .console_fd = -1,
+  };
+  _cleanup_close_ int console_fd = -1;
+  if (open_console (spec->process, opts->console_socket, foreground, &console_fd, &l->console_peer, err) < 0
+      || caps_resolve (spec->process->capabilities, &c.caps, err) < 0
+      || seccomp_compile (spec->linux_->seccomp, &c.seccomp, err) < 0
+      || ns_plan_build (spec, &c.ns, err) < 0)
+    return -1;
+  c.console_fd = console_fd;
+  c.rootfs.new_userns = c.ns.create[SPEC_NS_USER];
+  c.env = process_env (spec->process, &extra_fds);
+  c.preserve_fds = opts->preserve_fds + extra_fds;
+
+  _cleanup_close_ int sync_fd = spawn (&c, &l->init_pid, err);
+  if (sync_fd < 0)
+    return -1;
+  if (record_state (l, id, spec, bundle, rootfs, opts, err) < 0 || commit (sync_fd, err) < 0)
+    {
+      kill_and_reap (l->init_pid);
+      l->init_pid = 0;
+      return -1;
+    }
+  return 0;
+}
+
 static int
 create_internal (const struct casco_context *ctx, const char *id, const struct create_options *opts,
                  bool foreground, struct launch *l, struct casco_error **err)
@@ -280,109 +385,28 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
     return -1;
   __attribute__ ((cleanup (spec_freep))) struct spec *spec = s;
   _cleanup_free_ char *rootfs = NULL;
-  bool want_private_console = foreground && opts->console_socket == NULL;
   if (spec_validate (spec, err) < 0
-      || check_supported (spec, !want_private_console && opts->console_socket == NULL, err) < 0
+      || check_supported (spec, err) < 0
       || resolve_rootfs (spec, bundle, &rootfs, err) < 0)
     return -1;
 
   if (state_root_open (root_of (ctx), true, &l->rootfd, err) < 0
       || state_dir_create (l->rootfd, id, &l->dirfd, err) < 0)
-    return -1;
-  /* From here on every failure must remove what was made. */
-  pid_t c1 = 0;
-  int rc = -1;
-  do
     {
-      if (state_lock (l->dirfd, true, err) < 0)
-        break;
-      _cleanup_close_ int listen_fd = exec_socket_listen (l->dirfd, err);
-      if (listen_fd < 0)
-        break;
-      _cleanup_close_ int console_fd = -1;
-      if (spec->process->terminal && opts->console_socket)
-        {
-          console_fd = unix_connect (opts->console_socket, -1, err);
-          if (console_fd < 0)
-            {
-              casco_error_wrap (err, "--console-socket");
-              break;
-            }
-        }
-      else if (spec->process->terminal)
-        {
-          /* `run` in the foreground is its own engine: a private socket pair. */
-          int pair[2];
-          if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
-            {
-              casco_error_set (err, errno, "socketpair");
-              break;
-            }
-          console_fd = pair[0];
-          l->console_peer = pair[1];
-        }
-      int sync[2];
-      if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0)
-        {
-          casco_error_set (err, errno, "socketpair");
-          break;
-        }
-      _cleanup_close_ int sync_parent = sync[0];
-      _cleanup_close_ int sync_child = sync[1];
-
-      int extra_fds = 0;
-      __attribute__ ((cleanup (init_config_release))) struct init_config c = {
-        .spec = spec,
-        .id = id,
-        .rootfs = { .spec = spec, .bundle_path = bundle, .rootfs_path = rootfs,
-                    .no_pivot = opts->no_pivot },
-        .sync_fd = sync_child,
-        .exec_listen_fd = listen_fd,
-        .console_fd = console_fd,
-        .no_new_keyring = opts->no_new_keyring,
-        .ns = NS_PLAN_EMPTY,
-      };
-      if (caps_resolve (spec->process->capabilities, &c.caps, err) < 0
-          || seccomp_compile (spec->linux_->seccomp, &c.seccomp, err) < 0
-          || ns_plan_build (spec, &c.ns, err) < 0)
-        break;
-      c.rootfs.new_userns = c.ns.create[SPEC_NS_USER];
-      c.env = process_env (spec->process, &extra_fds);
-      c.preserve_fds = opts->preserve_fds + extra_fds;
-
-      c1 = fork ();
-      if (c1 == 0)
-        {
-          close (sync_parent);
-          init_stage1 (&c);
-        }
-      int fork_errno = errno;
-      if (c1 < 0)
-        {
-          casco_error_set (err, fork_errno, "fork");
-          break;
-        }
-      closep (&sync_child);
-      if (drive_init (sync_parent, c1, spec, &l->init_pid, err) < 0)
-        break;
-      c1 = 0;   /* reaped in drive_init */
-      struct sync_msg m;
-      if (record_state (l, id, spec, bundle, rootfs, opts, err) < 0
-          || sync_send (sync_parent, SYNC_COMMIT, 0, 0, NULL) < 0
-          || sync_expect (sync_parent, SYNC_ACK, &m, err) < 0)
-        break;
-      rc = 0;
-    }
-  while (0);
-  if (rc < 0)
-    {
-      create_abort (l->rootfd, id, c1, l->init_pid);
       launch_close (l);
-      l->init_pid = 0;
+      return -1;
     }
-  return rc;
+  if (create_in_state_dir (l, id, spec, bundle, rootfs, opts, foreground, err) < 0)
+    {
+      /* Nothing is left behind: the process was reaped, now the directory. */
+      struct casco_error *ignored = NULL;
+      state_dir_remove (l->rootfd, id, &ignored);
+      casco_error_free (ignored);
+      launch_close (l);
+      return -1;
+    }
+  return 0;
 }
-
 
 int
 container_create (const struct casco_context *ctx, const char *id, const struct create_options *opts,

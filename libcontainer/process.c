@@ -152,8 +152,8 @@ set_rlimits (const struct spec_process *p, struct casco_error **err)
 static int
 setup_terminal (struct init_config *c, struct casco_error **err)
 {
-  const struct spec_process *p = c->spec->process;
-  if (p == NULL || !p->terminal)
+  const struct spec_process *p = c->process;
+  if (!p->terminal)
     return 0;
   if (c->console_fd < 0)
     return casco_error_config (err, "process.terminal",
@@ -163,7 +163,8 @@ setup_terminal (struct init_config *c, struct casco_error **err)
     return -1;
   _cleanup_close_ int m = master;
   _cleanup_close_ int sl = slave;
-  if (rootfs_bind_console (slave, err) < 0)
+  /* exec'd processes get their own pty; /dev/console is the init's. */
+  if (!c->is_exec && rootfs_bind_console (slave, err) < 0)
     return -1;
   if (console_send_fd (c->console_fd, master, "/dev/ptmx", err) < 0)
     return -1;
@@ -359,12 +360,62 @@ close_inherited_fds (const struct init_config *c)
   close_range (lo, ~0U, 0);
 }
 
+/* The steps that turn the set-up child into the configured process, shared
+   by the container's init and by exec: environment, umask, seccomp (early
+   when no_new_privs is off), capabilities around the uid switch, cwd, and
+   the executable looked up now so that a missing one fails early. */
+static int
+become_process (struct init_config *c, char **exe, bool *seccomp_late, struct casco_error **err)
+{
+  const struct spec_process *p = c->process;
+  c->env = env_complete (c->env, p);
+  umask (p->user.has_umask ? p->user.umask : 0022);
+  /* Without no_new_privs the kernel only lets CAP_SYS_ADMIN install a
+     filter: then it must go in now, before the capabilities are dropped. */
+  *seccomp_late = p->no_new_privileges;
+  if (!*seccomp_late && install_seccomp (c, err) < 0)
+    return -1;
+  /* Bounding set while we still hold CAP_SETPCAP; permitted kept across
+     setuid, then the exact sets: nothing of casco's privilege survives. */
+  if (caps_drop_bounding (&c->caps, err) < 0
+      || caps_keep_across_setuid (err) < 0
+      || set_user (p, err) < 0
+      || caps_apply (&c->caps, err) < 0
+      /* cwd as the user, so its permissions apply. */
+      || enter_cwd (p, err) < 0
+      || find_executable (p->args[0], c->env, exe, err) < 0
+      || set_no_new_privs (p, err) < 0)
+    return -1;
+  return 0;
+}
+
+/* The last steps before the container's code runs; failures are written
+   to report_fd, where `start` (or `exec`) waits for EOF or this text. */
+_Noreturn static void
+exec_process (struct init_config *c, const char *exe, bool seccomp_late, int report_fd)
+{
+  struct casco_error *err = NULL;
+  /* Nothing of casco's may cross exec: mark every fd past the preserved
+     ones close-on-exec (report_fd is already). */
+  close_range (3 + (unsigned) c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  /* seccomp last: the filter may deny syscalls the setup still needed. */
+  if (seccomp_late && install_seccomp (c, &err) < 0)
+    {
+      _cleanup_free_ char *text = casco_error_text (err);
+      write_all (report_fd, text, strlen (text));
+      _exit (127);
+    }
+  execve (exe, c->process->args, c->env);
+  _cleanup_free_ char *text = xasprintf ("exec: \"%s\": %s", c->process->args[0], strerror (errno));
+  write_all (report_fd, text, strlen (text));
+  _exit (127);
+}
+
 _Noreturn static void
 init_stage2 (struct init_config *c)
 {
   struct casco_error *err = NULL;
   const struct spec *s = c->spec;
-  const struct spec_process *p = s->process;
   int sync_fd = c->sync_fd;
 
   /* Die with casco until it commits the state: no orphans from a failed create. */
@@ -372,7 +423,7 @@ init_stage2 (struct init_config *c)
   close_inherited_fds (c);
   if (reset_signals (&err) < 0
       || set_hostname (s, &c->ns, &err) < 0
-      || set_oom_score_adj (p, &err) < 0)
+      || set_oom_score_adj (c->process, &err) < 0)
     child_fail (sync_fd, err);
   join_session_keyring (c->id, c->no_new_keyring);
   /* Mounts while the host's paths (bind sources) are still reachable. */
@@ -383,49 +434,39 @@ init_stage2 (struct init_config *c)
       /* Masks and read-only remounts last: they may cover what came before. */
       || rootfs_finalize (&c->rootfs, &err) < 0
       /* Limits need privilege to raise: before giving it up. */
-      || set_rlimits (p, &err) < 0)
-    child_fail (sync_fd, err);
-
-  c->env = env_complete (c->env, p);
-  umask (p && p->user.has_umask ? p->user.umask : 0022);
-  /* Without no_new_privs the kernel only lets CAP_SYS_ADMIN install a
-     filter: then it must go in now, before the capabilities are dropped. */
-  bool seccomp_late = p && p->no_new_privileges;
-  if (!seccomp_late && install_seccomp (c, &err) < 0)
-    child_fail (sync_fd, err);
-  /* Bounding set while we still hold CAP_SETPCAP; permitted kept across
-     setuid, then the exact sets: nothing of casco's privilege survives. */
-  if (caps_drop_bounding (&c->caps, &err) < 0
-      || caps_keep_across_setuid (&err) < 0
-      || set_user (p, &err) < 0
-      || caps_apply (&c->caps, &err) < 0
-      /* cwd as the user, so its permissions apply. */
-      || enter_cwd (p, &err) < 0)
+      || set_rlimits (c->process, &err) < 0)
     child_fail (sync_fd, err);
 
   _cleanup_free_ char *exe = NULL;
-  if (p && find_executable (p->args[0], c->env, &exe, &err) < 0)
-    child_fail (sync_fd, err);
-  if (set_no_new_privs (p, &err) < 0 || handshake_ready (sync_fd, &err) < 0)
+  bool seccomp_late;
+  if (become_process (c, &exe, &seccomp_late, &err) < 0 || handshake_ready (sync_fd, &err) < 0)
     child_fail (sync_fd, err);
   close (sync_fd);
 
   int conn = wait_for_start (c->exec_listen_fd);
-  /* Nothing of casco's may cross exec: mark every fd past the preserved
-     ones close-on-exec (the start connection is already). */
-  close_range (3 + (unsigned) c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
-  /* seccomp last: the filter may deny syscalls the setup still needed. */
-  if (seccomp_late && install_seccomp (c, &err) < 0)
-    {
-      _cleanup_free_ char *text = casco_error_text (err);
-      write_all (conn, text, strlen (text));
-      _exit (127);
-    }
-  execve (exe, p->args, c->env);
-  /* exec failed: tell `start`, which is waiting for EOF or this text. */
-  _cleanup_free_ char *text = xasprintf ("exec: \"%s\": %s", p->args[0], strerror (errno));
-  write_all (conn, text, strlen (text));
-  _exit (127);
+  exec_process (c, exe, seccomp_late, conn);
+}
+
+/* exec's stage 2: already in every namespace of the container (the mount
+   namespace's root is the container's root), so no rootfs work. */
+_Noreturn static void
+exec_stage2 (struct init_config *c)
+{
+  struct casco_error *err = NULL;
+  int sync_fd = c->sync_fd;
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  close_inherited_fds (c);
+  _cleanup_free_ char *exe = NULL;
+  bool seccomp_late;
+  if (reset_signals (&err) < 0
+      || setup_terminal (c, &err) < 0
+      || set_rlimits (c->process, &err) < 0
+      || become_process (c, &exe, &seccomp_late, &err) < 0
+      || handshake_ready (sync_fd, &err) < 0)
+    child_fail (sync_fd, err);
+  /* The sync socket stays open (close-on-exec): EOF tells casco exec succeeded. */
+  exec_process (c, exe, seccomp_late, sync_fd);
 }
 
 void
@@ -488,7 +529,11 @@ init_stage1 (struct init_config *c)
       child_fail (sync_fd, err);
     }
   if (pid == 0)
-    init_stage2 (c);
+    {
+      if (c->is_exec)
+        exec_stage2 (c);
+      init_stage2 (c);
+    }
   sync_send (sync_fd, SYNC_INIT_PID, pid, 0, NULL);
   _exit (0);
 }

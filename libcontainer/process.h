@@ -46,6 +46,8 @@ int sync_expect (int fd, int type, struct sync_msg *m, struct casco_error **err)
 struct init_config
 {
   const struct spec *spec;
+  const struct spec_process *process;  /* what to run: spec->process, or exec's */
+  bool is_exec;         /* join a running container instead of building one */
   const char *id;
   struct rootfs_config rootfs;
   struct ns_plan ns;

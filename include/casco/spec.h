@@ -55,6 +55,9 @@ struct spec_scheduler
 
 struct spec_console_size { bool present; unsigned height, width; };
 
+/* execCPUAffinity: cpu lists ("0-3,7") for the exec'd process; NULL when unset. */
+struct spec_cpu_affinity { char *initial; char *final; };
+
 struct spec_process
 {
   bool terminal;
@@ -75,7 +78,8 @@ struct spec_process
   char *selinux_label;
   struct spec_scheduler scheduler;
   struct spec_io_priority io_priority;
-  char **exec_cpu_affinity_initial; /* unused placeholders would go here */
+  char **exec_cpu_affinity_initial; /* unused: superseded by exec_cpu_affinity */
+  struct spec_cpu_affinity exec_cpu_affinity;
 };
 
 struct spec_root { char *path; bool readonly; };
@@ -236,6 +240,13 @@ struct spec_time_offset { bool present; int64_t secs; uint32_t nanosecs; };
 
 struct spec_personality { bool present; char *domain; char **flags; };
 
+/* linux.netDevices: a host interface moved into the container's netns. */
+struct spec_net_device
+{
+  char *host_name;          /* the map key */
+  char *name;               /* name inside the container; NULL keeps host_name */
+};
+
 struct spec_intel_rdt
 {
   bool present;
@@ -265,6 +276,8 @@ struct spec_linux
   char *mount_label;
   struct spec_personality personality;
   struct spec_intel_rdt intel_rdt;
+  struct spec_net_device *net_devices;
+  size_t n_net_devices;
 };
 
 struct spec
@@ -289,9 +302,10 @@ int spec_parse (const char *json, size_t len, struct spec **out, struct casco_er
 /* Read BUNDLE/config.json through the bundle dirfd and parse it. */
 int spec_load (int bundle_dirfd, struct spec **out, struct casco_error **err);
 void spec_free (struct spec *s);
+static inline void spec_freep (struct spec **s) { spec_free (*s); *s = NULL; }
 
-/* Parse just a process object (exec --process FILE).  path_prefix names
-   the file in error messages. */
+/* Parse just a process object (exec --process FILE).  Error paths are
+   relative to that object ("user.uid"); the caller names the file. */
 int spec_parse_process (const char *json, size_t len, struct spec_process **out,
                         struct casco_error **err);
 void spec_process_free (struct spec_process *p);
@@ -310,5 +324,8 @@ const struct spec_namespace *spec_find_namespace (const struct spec *s, enum spe
 int spec_parse_resources (const char *json, size_t len, struct spec_resources *out,
                           struct casco_error **err);
 void spec_resources_clear (struct spec_resources *r);
+
+/* The hardened config.json `casco spec` writes (caller frees). */
+char *spec_default_json (bool rootless);
 
 #endif

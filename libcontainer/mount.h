@@ -1,1 +1,118 @@
-/* placeholder */
+/* casco — one OCI mount: its options parsed into what the kernel takes
+   (MS_* flags, MOUNT_ATTR_* attributes, propagation, fs data), paths
+   inside the rootfs resolved without leaving it, and the mount performed
+   with the new mount API onto a verified fd.  The parsing half is pure and
+   unit-tested (tests/unit/test_mount.c). */
+#ifndef CASCO_MOUNT_H
+#define CASCO_MOUNT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "casco/spec.h"
+
+struct casco_error;
+
+/* ---- option parsing (pure) ---- */
+
+/* What `options` says, with runc's meaning for every word: flags are set
+   or cleared in order (so "ro","rw" ends rw), propagation words are kept
+   in order, "r"-prefixed attributes apply recursively, and any unknown
+   word is filesystem data. */
+struct mount_options
+{
+  unsigned long flags;          /* MS_* requested (ro, nosuid, bind, rec, remount, sync...) */
+  unsigned long cleared;        /* MS_* explicitly turned off (rw, suid, dev, exec, atime...) */
+  unsigned long *propagation;   /* MS_PRIVATE|MS_SHARED|MS_SLAVE|MS_UNBINDABLE [|MS_REC], in order */
+  size_t n_propagation;
+  uint64_t rec_attr_set;        /* MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE): rro, rnosuid... */
+  uint64_t rec_attr_clr;
+  bool tmpcopyup;               /* tmpfs: copy what the image had at the destination */
+  char **data;                  /* unknown words, NULL-terminated (one fsconfig() each) */
+};
+
+int mount_options_parse (char *const *options, size_t mount_index, struct mount_options *out,
+                         struct casco_error **err);
+void mount_options_clear (struct mount_options *o);
+/* The data words joined with ',' as mount(2) would take them; NULL when none. */
+char *mount_options_data_string (const struct mount_options *o);
+
+/* "rslave" → MS_SLAVE|MS_REC (linux.rootfsPropagation uses the same words). */
+int mount_propagation_from_name (const char *name, unsigned long *out);
+/* type "bind", or a "bind"/"rbind" option. */
+bool mount_is_bind (const struct spec_mount *m);
+
+/* MS_* requested/cleared → MOUNT_ATTR_* set/clear for mount_setattr(2),
+   atime handled as mount(2) does (strictatime > noatime > relatime). */
+void mount_flags_to_attr (unsigned long flags, unsigned long cleared, uint64_t *attr_set,
+                          uint64_t *attr_clr);
+
+enum mount_kind
+{
+  MOUNT_KIND_FS,        /* a new filesystem instance: fsopen/fsconfig/fsmount */
+  MOUNT_KIND_BIND,      /* open_tree(OPEN_TREE_CLONE) of a host path */
+  MOUNT_KIND_REMOUNT,   /* "remount": change the attributes of the mount already there */
+};
+
+/* Everything decided about one mounts[] entry before touching the kernel. */
+struct mount_plan
+{
+  enum mount_kind kind;
+  const char *fstype;           /* the entry's type; for binds informative only */
+  bool recursive;               /* rbind */
+  struct mount_options o;
+  uint64_t attr_set, attr_clr;  /* top-level attributes derived from o.flags/o.cleared */
+  char *dest;                   /* destination, cleaned ("/a/b"), relative taken from "/" */
+};
+
+int mount_plan_build (const struct spec_mount *m, size_t index, struct mount_plan *out,
+                      struct casco_error **err);
+void mount_plan_clear (struct mount_plan *p);
+
+/* Lexically clean an in-container path: "/", no "." or empty components,
+   ".." clamped at the root (as RESOLVE_IN_ROOT would).  Caller frees. */
+char *mount_clean_path (const char *path);
+/* runc's rule: nothing may be mounted inside /proc except proc itself on
+   /proc and the few files lxcfs emulates.  dest is a cleaned path. */
+bool mount_dest_allowed_in_proc (const char *dest);
+
+/* ---- paths inside the rootfs ---- */
+
+/* open(O_PATH) PATH inside ROOT_FD as if ROOT_FD were "/": symlinks and
+   ".." can never leave it (RESOLVE_IN_ROOT), magic links refused.
+   extra_resolve adds RESOLVE_* bits (e.g. RESOLVE_NO_SYMLINKS).
+   Returns the fd or -1 with errno set. */
+int inroot_open (int root_fd, const char *path, int flags, uint64_t extra_resolve);
+
+enum inroot_leaf { INROOT_DIR, INROOT_FILE };
+/* inroot_open, creating what is missing: every component is made with
+   mkdirat() relative to an fd resolved inside the root, the last one as a
+   directory or an empty file.  json_path names the config value in errors. */
+int inroot_mkpath (int root_fd, const char *path, enum inroot_leaf leaf, uint64_t extra_resolve,
+                   const char *json_path, struct casco_error **err);
+
+/* ---- performing a mount ---- */
+
+struct mount_env
+{
+  int rootfs_fd;                /* O_PATH fd of the container root (the rootfs bind mount) */
+  const char *bundle_path;      /* relative bind sources resolve from here */
+  bool new_userns, new_netns;
+};
+
+/* Perform mounts[index]. */
+int mount_perform (const struct mount_env *env, const struct spec_mount *m, size_t index,
+                   struct casco_error **err);
+
+/* Attach the detached mount TREE_FD onto the object TARGET_FD refers to. */
+int mount_attach (int tree_fd, int target_fd, const char *what, struct casco_error **err);
+/* mount_setattr on the mount FD refers to (AT_EMPTY_PATH). */
+int mount_set_attr (int fd, bool recursive, uint64_t set, uint64_t clr, uint64_t propagation,
+                    const char *what, struct casco_error **err);
+/* A new detached filesystem instance (fsopen/fsconfig/fsmount); data are
+   "key=value" or "flag" words.  Returns the mount fd or -1. */
+int mount_new_fs (const char *fstype, const char *source, char *const *data, unsigned long sb_flags,
+                  uint64_t attr, const char *what, struct casco_error **err);
+
+#endif

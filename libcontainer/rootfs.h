@@ -19,6 +19,9 @@ struct rootfs_config
   const char *bundle_path;  /* absolute; relative mount sources and root.path resolve from here */
   const char *rootfs_path;  /* absolute host path of the rootfs (root.path resolved) */
   bool new_userns;          /* mknod is impossible: bind-mount host device nodes instead */
+  bool new_netns;           /* the container has its own net ns: net.* sysctls, fresh sysfs */
+  bool new_ipcns;           /* ... its own ipc ns: kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.* */
+  bool new_utsns;           /* ... its own uts ns: kernel.hostname/domainname sysctls */
   bool no_pivot;
 };
 
@@ -27,5 +30,10 @@ int rootfs_pivot (const struct rootfs_config *c, struct casco_error **err);
 /* Bind the pty slave (an open fd) over /dev/console, creating the file. */
 int rootfs_bind_console (int slave_fd, struct casco_error **err);
 int rootfs_finalize (const struct rootfs_config *c, struct casco_error **err);
+
+/* May linux.sysctl KEY be set for this container?  Only keys the kernel
+   namespaces, and only when the container owns that namespace.  Pure;
+   rootfs_finalize calls it for every key. */
+int rootfs_sysctl_check (const struct rootfs_config *c, const char *key, struct casco_error **err);
 
 #endif

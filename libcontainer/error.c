@@ -5,7 +5,7 @@
 #include "casco/error.h"
 #include "casco/util.h"
 
-static int
+__attribute__ ((format (printf, 4, 0))) static int
 error_setv (struct casco_error **err, int errno_, const char *json_path, const char *fmt, va_list ap)
 {
   if (err == NULL)

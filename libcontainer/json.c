@@ -10,6 +10,32 @@
 /* yajl_val is a pointer to struct yajl_val_s; our opaque json_node is that struct. */
 #define V(n) ((yajl_val) (n))
 
+/* yajl's tree drops string lengths, so "\u0000" would silently cut a
+   string short ("/bin/sh\u0000x" -> "/bin/sh").  Refuse it up front,
+   tracking escapes so that a literal backslash before "u0000" is fine. */
+static bool
+has_escaped_nul (const char *text, size_t len)
+{
+  bool in_string = false;
+  for (size_t i = 0; i < len; i++)
+    {
+      if (!in_string)
+        {
+          in_string = text[i] == '"';
+          continue;
+        }
+      if (text[i] == '"')
+        in_string = false;
+      else if (text[i] == '\\' && i + 1 < len)
+        {
+          if (text[i + 1] == 'u' && i + 5 < len && strncmp (text + i + 2, "0000", 4) == 0)
+            return true;
+          i++;   /* skip the escaped character */
+        }
+    }
+  return false;
+}
+
 int
 json_parse (const char *text, size_t len, json_node **root, struct casco_error **err)
 {
@@ -19,6 +45,8 @@ json_parse (const char *text, size_t len, json_node **root, struct casco_error *
   _cleanup_free_ char *copy = xstrndup (text, len);
   if (strlen (copy) != len)
     return casco_error_set (err, 0, "invalid JSON: embedded NUL byte");
+  if (has_escaped_nul (copy, len))
+    return casco_error_set (err, 0, "invalid JSON: \\u0000 is not allowed in strings");
   yajl_val v = yajl_tree_parse (copy, errbuf, sizeof errbuf);
   if (v == NULL)
     {

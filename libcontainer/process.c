@@ -158,11 +158,10 @@ setup_terminal (struct init_config *c, struct casco_error **err)
   if (c->console_fd < 0)
     return casco_error_config (err, "process.terminal",
                                "a terminal was requested but no --console-socket was given");
-  int master = -1, slave = -1;
+  _cleanup_close_ int master = -1;
+  _cleanup_close_ int slave = -1;
   if (console_open_pty (&p->console_size, &master, &slave, err) < 0)
     return -1;
-  _cleanup_close_ int m = master;
-  _cleanup_close_ int sl = slave;
   /* exec'd processes get their own pty; /dev/console is the init's. */
   if (!c->is_exec && rootfs_bind_console (slave, err) < 0)
     return -1;

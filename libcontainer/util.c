@@ -155,11 +155,8 @@ read_all (int fd, void *buf, size_t len)
 }
 
 int
-read_file_at (int dirfd, const char *path, char **out, size_t *len, struct casco_error **err)
+read_fd_all (int fd, const char *what, char **out, size_t *len, struct casco_error **err)
 {
-  _cleanup_close_ int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0)
-    return casco_error_set (err, errno, "open `%s`", path);
   size_t cap = 4096, used = 0;
   _cleanup_free_ char *buf = xmalloc0 (cap);
   for (;;)
@@ -170,7 +167,7 @@ read_file_at (int dirfd, const char *path, char **out, size_t *len, struct casco
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        return casco_error_set (err, errno, "read `%s`", path);
+        return casco_error_set (err, errno, "read `%s`", what);
       if (n == 0)
         break;
       used += (size_t) n;
@@ -180,6 +177,15 @@ read_file_at (int dirfd, const char *path, char **out, size_t *len, struct casco
     *len = used;
   *out = steal_pointer (&buf);
   return 0;
+}
+
+int
+read_file_at (int dirfd, const char *path, char **out, size_t *len, struct casco_error **err)
+{
+  _cleanup_close_ int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return casco_error_set (err, errno, "open `%s`", path);
+  return read_fd_all (fd, path, out, len, err);
 }
 
 int

@@ -43,6 +43,8 @@ char **strv_dup (char *const *v);
 /* Write all of buf / read up to len, retrying on EINTR and short writes. */
 int write_all (int fd, const void *buf, size_t len);
 ssize_t read_all (int fd, void *buf, size_t len);
+/* Read all of fd into a NUL-terminated buffer (what names it in errors). */
+int read_fd_all (int fd, const char *what, char **out, size_t *len, struct casco_error **err);
 /* Read a whole (small) file into a NUL-terminated buffer. */
 int read_file_at (int dirfd, const char *path, char **out, size_t *len, struct casco_error **err);
 /* Write data to dir/name atomically: temp file, fsync, rename. */

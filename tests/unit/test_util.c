@@ -134,6 +134,25 @@ json_reader_reports_syntax_errors (void)
 }
 
 static void
+json_reader_refuses_escaped_nul (void)
+{
+  json_node *root = NULL;
+  struct casco_error *err = NULL;
+  const char *bad = "[\"/bin/sh\\u0000x\"]";
+  CHECK (json_parse (bad, strlen (bad), &root, &err) < 0);
+  if (err)
+    CHECK_CONTAINS (err->msg, "u0000");
+  casco_error_free (err);
+  err = NULL;
+  /* an escaped backslash followed by the text u0000 is an ordinary string */
+  const char *ok = "[\"a\\\\u0000\"]";
+  CHECK (json_parse (ok, strlen (ok), &root, &err) == 0);
+  if (root)
+    CHECK_STR (json_string (json_array_at (root, 0)), "a\\u0000");
+  json_free (root);
+}
+
+static void
 error_keeps_first_cause_and_path (void)
 {
   struct casco_error *err = NULL;
@@ -201,6 +220,7 @@ main (void)
   RUN (json_writer_survives_invalid_utf8);
   RUN (json_reader_numbers);
   RUN (json_reader_reports_syntax_errors);
+  RUN (json_reader_refuses_escaped_nul);
   RUN (error_keeps_first_cause_and_path);
   RUN (error_appends_errno);
   RUN (state_public_json_shape);

@@ -23,6 +23,7 @@
 #include "casco/util.h"
 #include "console.h"
 #include "process.h"
+#include "user.h"
 
 #define DEFAULT_ROOT "/run/casco"
 #define KILL_WAIT_MS 10000
@@ -352,6 +353,9 @@ create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, 
     return -1;
   c.console_fd = console_fd;
   c.rootfs.new_userns = c.ns.create[SPEC_NS_USER];
+  c.rootfs.new_netns = c.ns.create[SPEC_NS_NETWORK];
+  c.rootfs.new_ipcns = c.ns.create[SPEC_NS_IPC];
+  c.rootfs.new_utsns = c.ns.create[SPEC_NS_UTS];
   c.env = process_env (spec->process, &extra_fds);
   c.preserve_fds = opts->preserve_fds + extra_fds;
 
@@ -886,5 +890,232 @@ container_delete (const struct casco_context *ctx, const char *id, bool force,
         rc = state_dir_remove (rootfd, id, err);
     }
   container_state_clear (&st);
+  return rc;
+}
+
+/* ---- exec ------------------------------------------------------------------ */
+
+/* Join every namespace of the init that differs from ours, opened while a
+   pidfd pins the init so the pid cannot be recycled under us. */
+static int
+ns_plan_for_exec (pid_t pid, int pidfd, struct ns_plan *plan, struct casco_error **err)
+{
+  for (int t = 0; t < SPEC_NS_COUNT; t++)
+    {
+      char theirs[64], ours[64];
+      snprintf (theirs, sizeof theirs, "/proc/%d/ns/%s", (int) pid, spec_ns_proc_name (t));
+      snprintf (ours, sizeof ours, "/proc/self/ns/%s", spec_ns_proc_name (t));
+      struct stat a, b;
+      if (stat (theirs, &a) < 0)
+        {
+          if (errno == ENOENT)
+            continue;   /* a namespace type this kernel lacks */
+          return casco_error_set (err, errno, "stat %s", theirs);
+        }
+      if (stat (ours, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+        continue;
+      plan->join_fd[t] = open (theirs, O_RDONLY | O_CLOEXEC);
+      if (plan->join_fd[t] < 0)
+        return casco_error_set (err, errno, "open %s", theirs);
+    }
+  if (sys_pidfd_send_signal (pidfd, 0, NULL, 0) < 0)
+    return casco_error_set (err, 0, "container not running");
+  return 0;
+}
+
+static char **
+strv_concat (char **a, char *const *b)
+{
+  size_t na = strv_len (a), nb = strv_len (b);
+  a = xrealloc (a, (na + nb + 1) * sizeof *a);
+  for (size_t i = 0; i < nb; i++)
+    a[na + i] = xstrdup (b[i]);
+  a[na + nb] = NULL;
+  return a;
+}
+
+/* The process exec runs: the --process file as is, or the container's own
+   process with the command-line overrides, as runc builds it. */
+static int
+exec_process_build (const struct exec_options *o, struct spec *spec, int root_fd,
+                    struct spec_process **out, struct casco_error **err)
+{
+  if (o->process_file)
+    {
+      _cleanup_free_ char *text = NULL;
+      size_t len;
+      if (read_file_at (AT_FDCWD, o->process_file, &text, &len, err) < 0)
+        return casco_error_wrap (err, "--process");
+      if (spec_parse_process (text, len, out, err) < 0)
+        return casco_error_wrap (err, "--process %s", o->process_file);
+      return 0;
+    }
+  struct spec_process *p = spec->process;
+  spec->process = NULL;   /* ours now */
+  if (strv_len (o->args) == 0)
+    {
+      spec_process_free (p);
+      return casco_error_set (err, 0, "exec: a command is required (or --process FILE)");
+    }
+  strv_free (p->args);
+  p->args = strv_dup (o->args);
+  p->env = strv_concat (p->env, o->env);
+  p->terminal = o->tty;
+  if (o->cwd)
+    {
+      free (p->cwd);
+      p->cwd = xstrdup (o->cwd);
+    }
+  if (o->user && user_resolve_in_root (root_fd, o->user, &p->user.uid, &p->user.gid, err) < 0)
+    {
+      spec_process_free (p);
+      return -1;
+    }
+  if (o->n_additional_gids)
+    {
+      free (p->user.additional_gids);
+      p->user.additional_gids = xmalloc0 (o->n_additional_gids * sizeof (uint32_t));
+      memcpy (p->user.additional_gids, o->additional_gids, o->n_additional_gids * sizeof (uint32_t));
+      p->user.n_additional_gids = o->n_additional_gids;
+    }
+  if (strv_len (o->caps))
+    {
+      /* Never inheritable or ambient from the command line (CVE-2022-29162). */
+      if (p->capabilities == NULL)
+        p->capabilities = xmalloc0 (sizeof *p->capabilities);
+      p->capabilities->bounding = strv_concat (p->capabilities->bounding, o->caps);
+      p->capabilities->effective = strv_concat (p->capabilities->effective, o->caps);
+      p->capabilities->permitted = strv_concat (p->capabilities->permitted, o->caps);
+    }
+  if (o->no_new_privs)
+    p->no_new_privileges = true;
+  *out = p;
+  return 0;
+}
+
+/* EOF on the sync socket after COMMIT means execve succeeded; text is why
+   it did not. */
+static int
+await_exec (int sync_fd, struct casco_error **err)
+{
+  char buf[2048];
+  ssize_t n = read_all (sync_fd, buf, sizeof buf - 1);
+  if (n > 0)
+    {
+      buf[n] = '\0';
+      return casco_error_set (err, 0, "%s", buf);
+    }
+  return 0;
+}
+
+static int
+exec_in (const struct container_state *st, int pidfd, const struct exec_options *o,
+         pid_t *pid, int *console_peer, struct casco_error **err)
+{
+  _cleanup_close_ int bundle_fd = open (st->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (bundle_fd < 0)
+    return casco_error_set (err, errno, "open bundle `%s`", st->bundle);
+  struct spec *s = NULL;
+  if (spec_load (bundle_fd, &s, err) < 0)
+    return -1;
+  __attribute__ ((cleanup (spec_freep))) struct spec *spec = s;
+  char root_path[64];
+  snprintf (root_path, sizeof root_path, "/proc/%d/root", (int) st->pid);
+  _cleanup_close_ int root_fd = open (root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0)
+    return casco_error_set (err, errno, "open the container's root");
+  struct spec_process *proc = NULL;
+  if (exec_process_build (o, spec, root_fd, &proc, err) < 0)
+    return -1;
+  /* hand the process to the spec so spec_free releases it on every path */
+  spec_process_free (spec->process);
+  spec->process = proc;
+
+  int extra_fds = 0;
+  __attribute__ ((cleanup (init_config_release))) struct init_config c = {
+    .spec = spec,
+    .process = proc,
+    .is_exec = true,
+    .id = st->id,
+    .exec_listen_fd = -1,
+    .console_fd = -1,
+    .ns = NS_PLAN_EMPTY,
+  };
+  _cleanup_close_ int console_fd = -1;
+  if (open_console (proc, o->console_socket, !o->detach, &console_fd, console_peer, err) < 0
+      || caps_resolve (proc->capabilities, &c.caps, err) < 0
+      || seccomp_compile (spec->linux_ ? spec->linux_->seccomp : NULL, &c.seccomp, err) < 0
+      || ns_plan_for_exec (st->pid, pidfd, &c.ns, err) < 0)
+    return -1;
+  c.console_fd = console_fd;
+  c.env = process_env (proc, &extra_fds);
+  c.preserve_fds = o->preserve_fds + extra_fds;
+
+  _cleanup_close_ int sync_fd = spawn (&c, pid, err);
+  if (sync_fd < 0)
+    return -1;
+  if ((o->pid_file && write_pid_file (o->pid_file, *pid, err) < 0)
+      || commit (sync_fd, err) < 0
+      || await_exec (sync_fd, err) < 0)
+    {
+      kill_and_reap (*pid);
+      return -1;
+    }
+  return 0;
+}
+
+int
+container_exec (const struct casco_context *ctx, const char *id, const struct exec_options *o,
+                int *exit_code, struct casco_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+  _cleanup_close_ int dirfd = -1;
+  struct container_state st = { 0 };
+  if (open_container (ctx, id, &rootfd, &dirfd, &st, err) < 0)
+    {
+      container_state_clear (&st);
+      return -1;
+    }
+  _cleanup_close_ int pidfd = st.status == CONTAINER_STOPPED ? -1 : open_init_pidfd (&st);
+  if (pidfd < 0)
+    {
+      container_state_clear (&st);
+      return casco_error_set (err, 0, "cannot exec in a stopped container");
+    }
+  sigset_t old_mask;
+  if (!o->detach)
+    block_forwarded_signals (&old_mask);
+  pid_t pid = 0;
+  int console_peer = -1;
+  int rc = exec_in (&st, pidfd, o, &pid, &console_peer, err);
+  container_state_clear (&st);
+  if (rc == 0 && !o->detach)
+    {
+      struct tty_proxy tty = { .master = -1 };
+      bool have_tty = false;
+      if (console_peer >= 0)
+        {
+          int master;
+          if (console_recv_fd (console_peer, &master, err) < 0)
+            rc = -1;
+          else
+            {
+              tty_proxy_begin (&tty, master);
+              have_tty = true;
+            }
+        }
+      sigset_t all;
+      sigfillset (&all);
+      _cleanup_close_ int sigfd = signalfd (-1, &all, SFD_CLOEXEC);
+      if (rc == 0)
+        rc = wait_foreground (pid, sigfd, have_tty ? &tty : NULL, exit_code, err);
+      else
+        kill_and_reap (pid);
+      if (have_tty)
+        tty_proxy_end (&tty);
+    }
+  closep (&console_peer);
+  if (!o->detach)
+    sigprocmask (SIG_SETMASK, &old_mask, NULL);
   return rc;
 }

@@ -7,7 +7,7 @@
 #include "cli.h"
 
 static const struct cli_command *const commands[] = {
-  &cmd_create, &cmd_delete, &cmd_kill, &cmd_list, &cmd_run, &cmd_spec, &cmd_start, &cmd_state,
+  &cmd_create, &cmd_delete, &cmd_exec, &cmd_kill, &cmd_list, &cmd_run, &cmd_spec, &cmd_start, &cmd_state,
 };
 
 static void

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "casco/state.h"
 
@@ -26,6 +27,24 @@ struct create_options
   int preserve_fds;
 };
 
+struct exec_options
+{
+  const char *process_file;  /* --process: a whole OCI process object */
+  char **args;               /* the command, when no --process */
+  bool tty;
+  const char *console_socket;
+  bool detach;
+  const char *pid_file;
+  const char *cwd;
+  char **env;                /* KEY=VALUE entries added to the config's env */
+  const char *user;          /* "user[:group]", names from the container's files */
+  uint32_t *additional_gids;
+  size_t n_additional_gids;
+  char **caps;               /* added to bounding, effective and permitted */
+  bool no_new_privs;
+  int preserve_fds;
+};
+
 int container_create (const struct casco_context *ctx, const char *id,
                       const struct create_options *opts, struct casco_error **err);
 int container_start (const struct casco_context *ctx, const char *id, struct casco_error **err);
@@ -34,6 +53,10 @@ int container_start (const struct casco_context *ctx, const char *id, struct cas
 int container_run (const struct casco_context *ctx, const char *id,
                    const struct create_options *opts, bool detach, int *exit_code,
                    struct casco_error **err);
+/* Run another process in a running (or created) container, with its
+   namespaces, capabilities, seccomp and user; exit status as for run. */
+int container_exec (const struct casco_context *ctx, const char *id,
+                    const struct exec_options *opts, int *exit_code, struct casco_error **err);
 int container_state (const struct casco_context *ctx, const char *id,
                      struct container_state *out, struct casco_error **err);
 int container_list (const struct casco_context *ctx, struct container_state **out, size_t *n,

@@ -58,6 +58,8 @@ resolve_bundle (const char *bundle, char **abs, int *fd, struct casco_error **er
 {
   const char *b = bundle ? bundle : ".";
   char *real = realpath (b, NULL);
+  if (real == NULL && errno == ENOENT)
+    return casco_error_set (err, 0, "bundle \"%s\" does not exist", b);
   if (real == NULL)
     return casco_error_set (err, errno, "bundle `%s`", b);
   *abs = real;
@@ -147,9 +149,12 @@ process_env (const struct spec_process *p, int *extra_fds)
   if (env == NULL)
     env = xmalloc0 (sizeof *env);
   const char *listen = getenv ("LISTEN_FDS");
-  long n;
+  const char *listen_pid = getenv ("LISTEN_PID");
+  long n, for_pid;
   *extra_fds = 0;
-  if (listen && parse_long (listen, &n) == 0 && n > 0 && n < 1024)
+  /* The fds are ours only when systemd addressed them to this process. */
+  if (listen && parse_long (listen, &n) == 0 && n > 0 && n < 1024
+      && listen_pid && parse_long (listen_pid, &for_pid) == 0 && for_pid == getpid ())
     {
       size_t len = strv_len (env);
       env = xrealloc (env, (len + 3) * sizeof *env);
@@ -274,7 +279,13 @@ open_console (const struct spec_process *p, const char *console_socket, bool for
 {
   *console_fd = *peer = -1;
   if (!p->terminal)
-    return 0;
+    {
+      if (console_socket)
+        return casco_error_config (err, "process.terminal",
+                                   "cannot use console socket if casco will not detach or allocate "
+                                   "tty: set process.terminal to true or drop --console-socket");
+      return 0;
+    }
   if (console_socket)
     {
       *console_fd = unix_connect (console_socket, -1, err);
@@ -282,8 +293,8 @@ open_console (const struct spec_process *p, const char *console_socket, bool for
     }
   if (!foreground)
     return casco_error_config (err, "process.terminal",
-                               "cannot allocate a terminal without --console-socket when detached; "
-                               "pass --console-socket or set process.terminal to false");
+                               "cannot allocate tty if casco will detach without setting console "
+                               "socket: pass --console-socket or set process.terminal to false");
   int pair[2];
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
     return casco_error_set (err, errno, "socketpair");

@@ -1,5 +1,6 @@
 /* The config.json that `casco spec` writes: runc's default shape, hardened
    (read-only root, no_new_privs, the three usual capabilities, masked paths). */
+#include <string.h>
 #include <unistd.h>
 
 #include "casco/json.h"
@@ -120,6 +121,10 @@ write_linux (json_writer *w, bool rootless)
   static const char *const base[] = { "pid", "network", "ipc", "uts", "mount", "cgroup", NULL };
   for (const char *const *t = base; *t; t++)
     {
+      /* rootless shares the host network: an unprivileged user could not
+         give a new network namespace any interface but lo */
+      if (rootless && strcmp (*t, "network") == 0)
+        continue;
       jw_obj_open (w);
       jw_kv_str (w, "type", *t);
       jw_obj_close (w);

@@ -43,6 +43,8 @@ void cli_print_help (const struct cli_command *cmd);
    unknown flag prints runc's "flag provided but not defined" and returns '?'. */
 int cli_getopt (struct cli *cli, const struct cli_command *cmd, int argc, char **argv,
                 const char *shortopts, const struct option *longopts);
+/* "--foo=1" -> "-foo", as runc names flags in errors (caller frees). */
+char *cli_flag_name (const char *arg);
 /* Expect exactly n positional arguments after option parsing. */
 int cli_need_args (struct cli *cli, const struct cli_command *cmd, int argc, int n_min, int n_max);
 

@@ -41,7 +41,8 @@ run_spec (struct cli *cli, int argc, char **argv)
   if (fd < 0)
     {
       if (errno == EEXIST)
-        casco_error_set (&err, 0, "File %s/config.json exists. Remove it first", bundle);
+        casco_error_set (&err, 0, "File %s%sconfig.json exists. Remove it first",
+                         strcmp (bundle, ".") == 0 ? "" : bundle, strcmp (bundle, ".") == 0 ? "" : "/");
       else
         casco_error_set (&err, errno, "create %s/config.json", bundle);
       return cli_fail (cli, err);

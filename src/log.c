@@ -22,6 +22,26 @@ level_name (enum casco_log_level level)
   return names[level];
 }
 
+/* logfmt value: in double quotes, with \" \\ \n \t escaped, one line. */
+static char *
+logfmt_quote (const char *s)
+{
+  size_t n = strlen (s);
+  char *out = xmalloc0 (n * 2 + 3), *o = out;
+  *o++ = '"';
+  for (; *s; s++)
+    switch (*s)
+      {
+      case '"': *o++ = '\\'; *o++ = '"'; break;
+      case '\\': *o++ = '\\'; *o++ = '\\'; break;
+      case '\n': *o++ = '\\'; *o++ = 'n'; break;
+      case '\t': *o++ = '\\'; *o++ = 't'; break;
+      default: *o++ = *s;
+      }
+  *o++ = '"';
+  return out;
+}
+
 static void
 write_line (enum casco_log_level level, const char *msg)
 {
@@ -42,7 +62,10 @@ write_line (enum casco_log_level level, const char *msg)
     line = level == CASCO_LOG_ERROR ? xasprintf ("casco: %s\n", msg)
                                     : xasprintf ("casco: %s: %s\n", level_name (level), msg);
   else
-    line = xasprintf ("time=\"%s\" level=%s msg=\"%s\"\n", now, level_name (level), msg);
+    {
+      _cleanup_free_ char *quoted = logfmt_quote (msg);
+      line = xasprintf ("time=\"%s\" level=%s msg=%s\n", now, level_name (level), quoted);
+    }
   write_all (log_fd, line, strlen (line));
 }
 
@@ -104,6 +127,16 @@ cli_print_help (const struct cli_command *cmd)
   printf ("Usage: casco %s\n\n%s", cmd->usage, cmd->help);
 }
 
+char *
+cli_flag_name (const char *arg)
+{
+  /* Engines match runc's text, which names a flag as "-name" whatever the
+     dashes typed, and without its "=value". */
+  while (*arg == '-')
+    arg++;
+  return xasprintf ("-%.*s", (int) strcspn (arg, "="), arg);
+}
+
 int
 cli_getopt (struct cli *cli, const struct cli_command *cmd, int argc, char **argv,
             const char *shortopts, const struct option *longopts)
@@ -113,7 +146,7 @@ cli_getopt (struct cli *cli, const struct cli_command *cmd, int argc, char **arg
   int c = getopt_long_only (argc, argv, shortopts, longopts, &longindex);
   if (c == '?')
     {
-      const char *bad = argv[optind - 1];
+      _cleanup_free_ char *bad = cli_flag_name (argv[optind - 1]);
       if (optopt && strchr (shortopts, optopt))
         cli_usage_error (cli, cmd, "flag needs an argument: %s", bad);
       else

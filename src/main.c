@@ -1,6 +1,7 @@
 /* casco — entry point: global flags, then dispatch to one command. */
 #include <seccomp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "casco/spec.h"
@@ -67,7 +68,7 @@ main (int argc, char **argv)
       case OPT_LOG_FORMAT:
         if (strcmp (optarg, "json") != 0 && strcmp (optarg, "text") != 0)
           {
-            fprintf (stderr, "casco: --log-format: unknown format \"%s\" (use text or json)\n", optarg);
+            fprintf (stderr, "casco: invalid log-format: %s (use text or json)\n", optarg);
             return 1;
           }
         cli.log_json = strcmp (optarg, "json") == 0;
@@ -78,9 +79,12 @@ main (int argc, char **argv)
       case 'h': print_help (); return 0;
       case 'v': print_version (); return 0;
       default:
-        fprintf (stderr, "casco: flag provided but not defined: %s (see `casco --help`)\n",
-                 argv[optind - 1]);
-        return 1;
+        {
+          char *bad = cli_flag_name (argv[optind - 1]);
+          fprintf (stderr, "casco: flag provided but not defined: %s (see `casco --help`)\n", bad);
+          free (bad);
+          return 1;
+        }
       }
   if (cli_log_setup (&cli) < 0)
     return 1;

@@ -4,8 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casco/selfexe.h"
 #include "casco/spec.h"
 #include "cli.h"
+
+extern char **environ;
+
+/* Commands whose processes enter containers run from a sealed copy of the
+   binary, so nothing in a container can reach the host's casco file. */
+static bool
+enters_containers (const char *name)
+{
+  return strcmp (name, "create") == 0 || strcmp (name, "run") == 0 || strcmp (name, "exec") == 0;
+}
 
 static const struct cli_command *const commands[] = {
   &cmd_create, &cmd_delete, &cmd_exec, &cmd_kill, &cmd_list, &cmd_run, &cmd_spec, &cmd_start, &cmd_state,
@@ -103,6 +114,9 @@ main (int argc, char **argv)
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (strcmp (commands[i]->name, name) == 0)
       {
+        struct casco_error *err = NULL;
+        if (enters_containers (name) && selfexe_ensure_sealed (argv, environ, &err) < 0)
+          return cli_fail (&cli, err);
         /* The command sees argv[0] = its name, like a program of its own;
            optind = 0 makes glibc's getopt start over. */
         optind = 0;

@@ -1,0 +1,17 @@
+/* casco — run from a sealed in-memory copy of ourselves (CVE-2019-5736).
+   A process in a container that reached /proc/<casco>/exe could otherwise
+   write to the host's casco binary; a sealed memfd cannot be written. */
+#ifndef CASCO_SELFEXE_H
+#define CASCO_SELFEXE_H
+
+#include <stdbool.h>
+
+struct casco_error;
+
+/* True when /proc/self/exe is a memfd with write/grow/shrink sealed. */
+bool selfexe_is_sealed (void);
+/* When not sealed yet: copy /proc/self/exe into a memfd, seal it and
+   re-exec it with the same argv and environment.  Returns only on error. */
+int selfexe_ensure_sealed (char **argv, char **envp, struct casco_error **err);
+
+#endif

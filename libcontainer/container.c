@@ -22,6 +22,7 @@
 #include "casco/syscalls.h"
 #include "casco/util.h"
 #include "console.h"
+#include "hooks.h"
 #include "process.h"
 #include "user.h"
 
@@ -41,6 +42,7 @@ struct launch
   int dirfd;          /* state dir, locked */
   pid_t init_pid;
   int console_peer;   /* run's end of its private console socket, or -1 */
+  char *bundle;       /* absolute bundle path, for the late hooks */
 };
 
 static void
@@ -49,6 +51,8 @@ launch_close (struct launch *l)
   closep (&l->rootfd);
   closep (&l->dirfd);
   closep (&l->console_peer);
+  free (l->bundle);
+  l->bundle = NULL;
 }
 
 /* ---- create ---------------------------------------------------------------- */
@@ -185,10 +189,35 @@ write_pid_file (const char *path, pid_t pid, struct casco_error **err)
    pid, wait for READY.  Any child error arrives as SYNC_ERROR.  *c1 is
    zeroed once stage 1 is reaped. */
 static int
-drive_init (int sync_fd, pid_t *c1, const struct spec *s, pid_t *init_pid, struct casco_error **err)
+run_runtime_hooks (const struct init_config *c, pid_t init_pid, struct casco_error **err)
 {
+  const struct spec_hooks *h = &c->spec->hooks;
+  _cleanup_free_ char *state = hooks_state_json (c->spec, c->id, c->rootfs.bundle_path, init_pid,
+                                                 "creating");
+  /* prestart is deprecated but still first, as the spec orders them */
+  if (hooks_run (h->prestart, h->n_prestart, "prestart", state, err) < 0
+      || hooks_run (h->create_runtime, h->n_create_runtime, "createRuntime", state, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+drive_init (int sync_fd, pid_t *c1, const struct init_config *c, pid_t *init_pid,
+            struct casco_error **err)
+{
+  const struct spec *s = c->spec;
+  /* The init's SYNC_HOOKS may overtake stage 1's SYNC_INIT_PID: hooks
+     need the pid, so they wait until both have arrived. */
+  bool hooks_pending = false;
   for (;;)
     {
+      if (hooks_pending && *init_pid > 0)
+        {
+          if (run_runtime_hooks (c, *init_pid, err) < 0)
+            return -1;
+          sync_send (sync_fd, SYNC_HOOKS_DONE, *init_pid, 0, NULL);
+          hooks_pending = false;
+        }
       struct sync_msg m;
       if (sync_recv (sync_fd, &m, err) < 0)
         return -1;
@@ -204,6 +233,9 @@ drive_init (int sync_fd, pid_t *c1, const struct spec *s, pid_t *init_pid, struc
           /* stage 1 exits right after sending this */
           waitpid (*c1, NULL, 0);
           *c1 = 0;
+          break;
+        case SYNC_HOOKS:
+          hooks_pending = true;
           break;
         case SYNC_READY:
           return 0;
@@ -250,7 +282,7 @@ spawn (struct init_config *c, pid_t *init_pid, struct casco_error **err)
     return casco_error_set (err, errno, "fork");
   /* Only the children hold the other end now: EOF means they died. */
   closep (&child_end);
-  if (drive_init (parent_end, &c1, c->spec, init_pid, err) < 0)
+  if (drive_init (parent_end, &c1, c, init_pid, err) < 0)
     {
       kill_and_reap (c1);
       kill_and_reap (*init_pid);
@@ -388,6 +420,7 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
 {
   l->rootfd = l->dirfd = l->console_peer = -1;
   l->init_pid = 0;
+  l->bundle = NULL;
   if (!state_id_valid (id))
     return casco_error_set (err, 0, "invalid container id format \"%s\": use letters, digits, "
                                     "'_', '+', '-' and '.'", id ? id : "");
@@ -411,6 +444,7 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
       launch_close (l);
       return -1;
     }
+  l->bundle = xstrdup (bundle);
   if (create_in_state_dir (l, id, spec, bundle, rootfs, opts, foreground, err) < 0)
     {
       /* Nothing is left behind: the process was reaped, now the directory. */
@@ -488,13 +522,42 @@ signal_start (int dirfd, struct casco_error **err)
   return 0;
 }
 
+/* poststart and poststop only warn on failure, and need the hooks from
+   the bundle's config; a bundle that is gone means no hooks to run. */
+static void
+run_late_hooks (const char *bundle, const char *id, pid_t pid, bool poststart)
+{
+  _cleanup_close_ int fd = open (bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  struct spec *s = NULL;
+  struct casco_error *err = NULL;
+  if (fd < 0 || spec_load (fd, &s, &err) < 0)
+    {
+      casco_debug ("no hooks run for %s: bundle `%s` unreadable", id, bundle);
+      casco_error_free (err);
+      return;
+    }
+  __attribute__ ((cleanup (spec_freep))) struct spec *spec = s;
+  const struct spec_hooks *h = &spec->hooks;
+  if (poststart ? h->n_poststart == 0 : h->n_poststop == 0)
+    return;
+  _cleanup_free_ char *state = hooks_state_json (spec, id, bundle, poststart ? pid : 0,
+                                                 poststart ? "running" : "stopped");
+  if (poststart)
+    hooks_run_warn (h->poststart, h->n_poststart, "poststart", state);
+  else
+    hooks_run_warn (h->poststop, h->n_poststop, "poststop", state);
+}
+
 static int
 start_locked (int dirfd, const struct container_state *st, struct casco_error **err)
 {
   switch (st->status)
     {
     case CONTAINER_CREATED:
-      return signal_start (dirfd, err);
+      if (signal_start (dirfd, err) < 0)
+        return -1;
+      run_late_hooks (st->bundle, st->id, st->pid, true);
+      return 0;
     case CONTAINER_STOPPED:
       return casco_error_set (err, 0, "cannot start a container that has stopped");
     default:
@@ -668,8 +731,8 @@ container_run (const struct casco_context *ctx, const char *id, const struct cre
               have_tty = true;
             }
         }
-      if (rc == 0)
-        rc = signal_start (l.dirfd, err);
+      if (rc == 0 && (rc = signal_start (l.dirfd, err)) == 0)
+        run_late_hooks (l.bundle, id, l.init_pid, true);
       if (rc == 0 && !detach)
         {
           sigset_t all;
@@ -687,6 +750,7 @@ container_run (const struct casco_context *ctx, const char *id, const struct cre
               kill (l.init_pid, SIGKILL);
               waitpid (l.init_pid, NULL, 0);
             }
+          run_late_hooks (l.bundle, id, 0, false);
           struct casco_error *ignored = NULL;
           state_dir_remove (l.rootfd, id, &ignored);
           casco_error_free (ignored);
@@ -898,7 +962,10 @@ container_delete (const struct casco_context *ctx, const char *id, bool force,
         casco_error_set (err, 0, "cannot delete container %s that is not stopped: %s", id,
                          container_status_name (st.status));
       else if (!must_kill || kill_and_wait (&st, err) == 0)
-        rc = state_dir_remove (rootfd, id, err);
+        {
+          run_late_hooks (st.bundle, id, 0, false);
+          rc = state_dir_remove (rootfd, id, err);
+        }
     }
   container_state_clear (&st);
   return rc;

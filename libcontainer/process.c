@@ -19,6 +19,7 @@
 #include "casco/syscalls.h"
 #include "casco/util.h"
 #include "console.h"
+#include "hooks.h"
 #include "process.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -410,6 +411,50 @@ exec_process (struct init_config *c, const char *exe, bool seccomp_late, int rep
   _exit (127);
 }
 
+static bool
+has_create_hooks (const struct spec_hooks *h)
+{
+  return h->n_prestart || h->n_create_runtime || h->n_create_container || h->n_start_container;
+}
+
+/* After the mounts, before pivot_root: the parent runs prestart and
+   createRuntime in the runtime's namespaces, then we run createContainer
+   in ours (paths still resolve in the host's filesystem here). */
+static int
+run_create_hooks (struct init_config *c, pid_t *host_pid, struct casco_error **err)
+{
+  const struct spec_hooks *h = &c->spec->hooks;
+  if (!has_create_hooks (h))
+    return 0;
+  struct sync_msg m;
+  if (sync_send (c->sync_fd, SYNC_HOOKS, 0, 0, NULL) < 0)
+    return casco_error_set (err, errno, "ask for createRuntime hooks");
+  if (sync_expect (c->sync_fd, SYNC_HOOKS_DONE, &m, err) < 0)
+    return -1;
+  *host_pid = m.value;
+  _cleanup_free_ char *state = hooks_state_json (c->spec, c->id, c->rootfs.bundle_path, *host_pid,
+                                                 "creating");
+  return hooks_run (h->create_container, h->n_create_container, "createContainer", state, err);
+}
+
+/* After `start`, before exec, inside the container (paths resolve there). */
+static void
+run_start_hooks (struct init_config *c, pid_t host_pid, int report_fd)
+{
+  const struct spec_hooks *h = &c->spec->hooks;
+  if (h->n_start_container == 0)
+    return;
+  struct casco_error *err = NULL;
+  _cleanup_free_ char *state = hooks_state_json (c->spec, c->id, c->rootfs.bundle_path, host_pid,
+                                                 "created");
+  if (hooks_run (h->start_container, h->n_start_container, "startContainer", state, &err) < 0)
+    {
+      _cleanup_free_ char *text = casco_error_text (err);
+      write_all (report_fd, text, strlen (text));
+      _exit (1);
+    }
+}
+
 _Noreturn static void
 init_stage2 (struct init_config *c)
 {
@@ -425,8 +470,10 @@ init_stage2 (struct init_config *c)
       || set_oom_score_adj (c->process, &err) < 0)
     child_fail (sync_fd, err);
   join_session_keyring (c->id, c->no_new_keyring);
+  pid_t host_pid = 0;
   /* Mounts while the host's paths (bind sources) are still reachable. */
   if (rootfs_prepare (&c->rootfs, &err) < 0
+      || run_create_hooks (c, &host_pid, &err) < 0
       || rootfs_pivot (&c->rootfs, &err) < 0
       /* The pty must come from the container's devpts: after pivot. */
       || setup_terminal (c, &err) < 0
@@ -443,6 +490,7 @@ init_stage2 (struct init_config *c)
   close (sync_fd);
 
   int conn = wait_for_start (c->exec_listen_fd);
+  run_start_hooks (c, host_pid, conn);
   exec_process (c, exe, seccomp_late, conn);
 }
 

@@ -27,6 +27,8 @@ enum sync_type
   SYNC_COMMIT,          /* parent -> init: state saved, you may outlive me */
   SYNC_ACK,             /* init -> parent */
   SYNC_ERROR,           /* child -> parent: errno_ + text */
+  SYNC_HOOKS,           /* init -> parent: mounts done, run prestart/createRuntime */
+  SYNC_HOOKS_DONE,      /* parent -> init: value = the init's pid as the host sees it */
 };
 
 struct sync_msg

@@ -113,7 +113,8 @@ check_supported (const struct spec *s, struct casco_error **err)
 static int
 exec_socket_listen (int dirfd, struct casco_error **err)
 {
-  _cleanup_close_ int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  /* SEQPACKET: start and the init exchange framed sync messages */
+  _cleanup_close_ int fd = socket (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return casco_error_set (err, errno, "create exec socket");
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -127,9 +128,9 @@ exec_socket_listen (int dirfd, struct casco_error **err)
 }
 
 static int
-unix_connect (const char *path, int dirfd, struct casco_error **err)
+unix_connect (const char *path, int dirfd, int type, struct casco_error **err)
 {
-  _cleanup_close_ int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  _cleanup_close_ int fd = socket (AF_UNIX, type | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return casco_error_set (err, errno, "socket");
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -188,6 +189,58 @@ write_pid_file (const char *path, pid_t pid, struct casco_error **err)
 /* Parent half of the sync protocol: serve map requests, learn the init's
    pid, wait for READY.  Any child error arrives as SYNC_ERROR.  *c1 is
    zeroed once stage 1 is reaped. */
+/* Where a seccomp notify fd from the process goes, and what state it carries. */
+struct notify_target
+{
+  const struct spec *spec;
+  const char *id;
+  const char *bundle;
+  pid_t pid;
+  const char *status;
+};
+
+static int
+forward_notify_fd (const struct notify_target *t, int fd, struct casco_error **err)
+{
+  _cleanup_close_ int owned = fd;
+  const struct spec_seccomp *sc = t->spec && t->spec->linux_ ? t->spec->linux_->seccomp : NULL;
+  if (sc == NULL || sc->listener_path == NULL)
+    return casco_error_set (err, 0, "got a seccomp notify fd but the config has no listenerPath");
+  _cleanup_free_ char *state = hooks_state_json (t->spec, t->id, t->bundle, t->pid, t->status);
+  return seccomp_send_listener (sc, owned, t->pid, state, err);
+}
+
+/* After the process was told to go (start, exec): EOF means it exec'd
+   (the socket is close-on-exec), SYNC_ERROR says why not, and a seccomp
+   notify fd on the way is forwarded to the listener. */
+static int
+await_report (int fd, const struct notify_target *t, struct casco_error **err)
+{
+  for (;;)
+    {
+      struct sync_received r;
+      if (sync_recv_fd (fd, &r, err) < 0)
+        return -1;
+      switch (r.m.type)
+        {
+        case 0:
+          return 0;
+        case SYNC_SECCOMP_FD:
+          if (forward_notify_fd (t, r.fd, err) < 0)
+            return -1;
+          break;
+        case SYNC_ERROR:
+          casco_error_set (err, 0, "%s", r.m.text);
+          (*err)->errno_ = r.m.errno_;
+          return -1;
+        default:
+          if (r.fd >= 0)
+            close (r.fd);
+          return casco_error_set (err, 0, "container process: unexpected message %d", r.m.type);
+        }
+    }
+}
+
 static int
 run_runtime_hooks (const struct init_config *c, pid_t init_pid, struct casco_error **err)
 {
@@ -209,6 +262,7 @@ drive_init (int sync_fd, pid_t *c1, const struct init_config *c, pid_t *init_pid
   /* The init's SYNC_HOOKS may overtake stage 1's SYNC_INIT_PID: hooks
      need the pid, so they wait until both have arrived. */
   bool hooks_pending = false;
+  _cleanup_close_ int notify_fd = -1;
   for (;;)
     {
       if (hooks_pending && *init_pid > 0)
@@ -218,9 +272,26 @@ drive_init (int sync_fd, pid_t *c1, const struct init_config *c, pid_t *init_pid
           sync_send (sync_fd, SYNC_HOOKS_DONE, *init_pid, 0, NULL);
           hooks_pending = false;
         }
-      struct sync_msg m;
-      if (sync_recv (sync_fd, &m, err) < 0)
+      if (notify_fd >= 0 && *init_pid > 0)
+        {
+          struct notify_target t = { c->spec, c->id, c->rootfs.bundle_path, *init_pid,
+                                     c->is_exec ? "running" : "creating" };
+          if (forward_notify_fd (&t, steal_fd (&notify_fd), err) < 0)
+            return -1;
+        }
+      struct sync_received r;
+      if (sync_recv_fd (sync_fd, &r, err) < 0)
         return -1;
+      struct sync_msg m = r.m;
+      if (m.type == 0)
+        return casco_error_set (err, 0, "container init exited before it was ready");
+      if (m.type == SYNC_SECCOMP_FD)
+        {
+          notify_fd = r.fd;
+          continue;
+        }
+      if (r.fd >= 0)
+        close (r.fd);
       switch (m.type)
         {
         case SYNC_MAP_REQUEST:
@@ -320,7 +391,7 @@ open_console (const struct spec_process *p, const char *console_socket, bool for
     }
   if (console_socket)
     {
-      *console_fd = unix_connect (console_socket, -1, err);
+      *console_fd = unix_connect (console_socket, -1, SOCK_STREAM, err);
       return *console_fd < 0 ? casco_error_wrap (err, "--console-socket") : 0;
     }
   if (!foreground)
@@ -503,40 +574,40 @@ open_container (const struct casco_context *ctx, const char *id, int *rootfd, in
 /* Connect to exec.sock and wait: EOF means the init exec'd (the socket is
    close-on-exec); text means exec failed and says why. */
 static int
-signal_start (int dirfd, struct casco_error **err)
+signal_start (int dirfd, const struct notify_target *t, struct casco_error **err)
 {
-  _cleanup_close_ int conn = unix_connect (EXEC_SOCK_NAME, dirfd, err);
+  _cleanup_close_ int conn = unix_connect (EXEC_SOCK_NAME, dirfd, SOCK_SEQPACKET, err);
   if (conn < 0)
     return casco_error_wrap (err, "container init is not waiting for start");
-  if (write_all (conn, "s", 1) < 0)
+  if (sync_send (conn, SYNC_START, 0, 0, NULL) < 0)
     return casco_error_set (err, errno, "signal container init");
   /* From now on the container counts as running. */
   unlinkat (dirfd, EXEC_SOCK_NAME, 0);
-  char buf[1024];
-  ssize_t n = read_all (conn, buf, sizeof buf - 1);
-  if (n > 0)
-    {
-      buf[n] = '\0';
-      return casco_error_set (err, 0, "%s", buf);
-    }
-  return 0;
+  return await_report (conn, t, err);
 }
 
-/* poststart and poststop only warn on failure, and need the hooks from
-   the bundle's config; a bundle that is gone means no hooks to run. */
-static void
-run_late_hooks (const char *bundle, const char *id, pid_t pid, bool poststart)
+static struct spec *
+load_bundle_spec (const char *bundle)
 {
   _cleanup_close_ int fd = open (bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
   struct spec *s = NULL;
   struct casco_error *err = NULL;
   if (fd < 0 || spec_load (fd, &s, &err) < 0)
     {
-      casco_debug ("no hooks run for %s: bundle `%s` unreadable", id, bundle);
+      casco_debug ("bundle `%s` unreadable: no hooks or seccomp listener", bundle);
       casco_error_free (err);
-      return;
+      return NULL;
     }
-  __attribute__ ((cleanup (spec_freep))) struct spec *spec = s;
+  return s;
+}
+
+/* poststart and poststop only warn on failure, and need the hooks from
+   the bundle's config; a bundle that is gone means no hooks to run. */
+static void
+run_late_hooks (const struct spec *spec, const char *bundle, const char *id, pid_t pid, bool poststart)
+{
+  if (spec == NULL)
+    return;
   const struct spec_hooks *h = &spec->hooks;
   if (poststart ? h->n_poststart == 0 : h->n_poststop == 0)
     return;
@@ -554,10 +625,14 @@ start_locked (int dirfd, const struct container_state *st, struct casco_error **
   switch (st->status)
     {
     case CONTAINER_CREATED:
-      if (signal_start (dirfd, err) < 0)
-        return -1;
-      run_late_hooks (st->bundle, st->id, st->pid, true);
-      return 0;
+      {
+        __attribute__ ((cleanup (spec_freep))) struct spec *spec = load_bundle_spec (st->bundle);
+        struct notify_target t = { spec, st->id, st->bundle, st->pid, "creating" };
+        if (signal_start (dirfd, &t, err) < 0)
+          return -1;
+        run_late_hooks (spec, st->bundle, st->id, st->pid, true);
+        return 0;
+      }
     case CONTAINER_STOPPED:
       return casco_error_set (err, 0, "cannot start a container that has stopped");
     default:
@@ -731,8 +806,10 @@ container_run (const struct casco_context *ctx, const char *id, const struct cre
               have_tty = true;
             }
         }
-      if (rc == 0 && (rc = signal_start (l.dirfd, err)) == 0)
-        run_late_hooks (l.bundle, id, l.init_pid, true);
+      __attribute__ ((cleanup (spec_freep))) struct spec *spec = rc == 0 ? load_bundle_spec (l.bundle) : NULL;
+      struct notify_target t = { spec, id, l.bundle, l.init_pid, "creating" };
+      if (rc == 0 && (rc = signal_start (l.dirfd, &t, err)) == 0)
+        run_late_hooks (spec, l.bundle, id, l.init_pid, true);
       if (rc == 0 && !detach)
         {
           sigset_t all;
@@ -750,7 +827,7 @@ container_run (const struct casco_context *ctx, const char *id, const struct cre
               kill (l.init_pid, SIGKILL);
               waitpid (l.init_pid, NULL, 0);
             }
-          run_late_hooks (l.bundle, id, 0, false);
+          run_late_hooks (spec, l.bundle, id, 0, false);
           struct casco_error *ignored = NULL;
           state_dir_remove (l.rootfd, id, &ignored);
           casco_error_free (ignored);
@@ -963,7 +1040,8 @@ container_delete (const struct casco_context *ctx, const char *id, bool force,
                          container_status_name (st.status));
       else if (!must_kill || kill_and_wait (&st, err) == 0)
         {
-          run_late_hooks (st.bundle, id, 0, false);
+          __attribute__ ((cleanup (spec_freep))) struct spec *spec = load_bundle_spec (st.bundle);
+          run_late_hooks (spec, st.bundle, id, 0, false);
           rc = state_dir_remove (rootfd, id, err);
         }
     }
@@ -1071,21 +1149,6 @@ exec_process_build (const struct exec_options *o, struct spec *spec, int root_fd
   return 0;
 }
 
-/* EOF on the sync socket after COMMIT means execve succeeded; text is why
-   it did not. */
-static int
-await_exec (int sync_fd, struct casco_error **err)
-{
-  char buf[2048];
-  ssize_t n = read_all (sync_fd, buf, sizeof buf - 1);
-  if (n > 0)
-    {
-      buf[n] = '\0';
-      return casco_error_set (err, 0, "%s", buf);
-    }
-  return 0;
-}
-
 static int
 exec_in (const struct container_state *st, int pidfd, const struct exec_options *o,
          pid_t *pid, int *console_peer, struct casco_error **err)
@@ -1134,7 +1197,7 @@ exec_in (const struct container_state *st, int pidfd, const struct exec_options 
     return -1;
   if ((o->pid_file && write_pid_file (o->pid_file, *pid, err) < 0)
       || commit (sync_fd, err) < 0
-      || await_exec (sync_fd, err) < 0)
+      || await_report (sync_fd, &(struct notify_target){ spec, st->id, st->bundle, *pid, "running" }, err) < 0)
     {
       kill_and_reap (*pid);
       return -1;

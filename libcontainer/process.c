@@ -39,16 +39,59 @@ sync_send (int fd, int type, int value, int errno_, const char *text)
 }
 
 int
+sync_send_fd (int fd, int type, int passed_fd)
+{
+  struct sync_msg m = { .type = type };
+  union { char buf[CMSG_SPACE (sizeof (int))]; struct cmsghdr align; } control;
+  memset (&control, 0, sizeof control);
+  struct iovec iov = { .iov_base = &m, .iov_len = offsetof (struct sync_msg, text) + 1 };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                        .msg_control = control.buf, .msg_controllen = sizeof control.buf };
+  struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (cmsg), &passed_fd, sizeof (int));
+  while (sendmsg (fd, &msg, MSG_NOSIGNAL) < 0)
+    if (errno != EINTR)
+      return -1;
+  return 0;
+}
+
+int
+sync_recv_fd (int fd, struct sync_received *r, struct casco_error **err)
+{
+  memset (&r->m, 0, sizeof r->m);
+  r->fd = -1;
+  union { char buf[CMSG_SPACE (sizeof (int))]; struct cmsghdr align; } control;
+  struct iovec iov = { .iov_base = &r->m, .iov_len = sizeof r->m - 1 };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                        .msg_control = control.buf, .msg_controllen = sizeof control.buf };
+  ssize_t n;
+  while ((n = recvmsg (fd, &msg, MSG_CMSG_CLOEXEC)) < 0)
+    if (errno != EINTR)
+      return casco_error_set (err, errno, "read from container process");
+  if (n == 0)
+    return 0;   /* EOF: r->m.type stays 0 */
+  struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
+  if (cmsg && cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS)
+    memcpy (&r->fd, CMSG_DATA (cmsg), sizeof (int));
+  r->m.text[sizeof r->m.text - 1] = '\0';
+  return 0;
+}
+
+int
 sync_recv (int fd, struct sync_msg *m, struct casco_error **err)
 {
-  memset (m, 0, sizeof *m);
-  ssize_t n;
-  while ((n = recv (fd, m, sizeof *m - 1, 0)) < 0)
-    if (errno != EINTR)
-      return casco_error_set (err, errno, "read from container init");
-  if (n == 0)
+  struct sync_received r;
+  if (sync_recv_fd (fd, &r, err) < 0)
+    return -1;
+  /* an fd nobody asked for is closed, never leaked */
+  if (r.fd >= 0)
+    close (r.fd);
+  *m = r.m;
+  if (m->type == 0)
     return casco_error_set (err, 0, "container init exited before it was ready");
-  m->text[sizeof m->text - 1] = '\0';
   return 0;
 }
 
@@ -282,19 +325,31 @@ set_no_new_privs (const struct spec_process *p, struct casco_error **err)
   return 0;
 }
 
+/* Install the filter; a notify listener fd goes to whoever reads report_fd
+   (create's parent, `start` or `exec`), which forwards it to listenerPath. */
 static int
-install_seccomp (const struct init_config *c, struct casco_error **err)
+install_seccomp (const struct init_config *c, int report_fd, struct casco_error **err)
 {
   int listener = -1;
   if (seccomp_install (&c->seccomp, &listener, err) < 0)
     return -1;
   if (listener >= 0)
     {
+      int rc = sync_send_fd (report_fd, SYNC_SECCOMP_FD, listener);
       close (listener);
-      return casco_error_config (err, "linux.seccomp.listenerPath",
-                                 "SCMP_ACT_NOTIFY is not supported by this casco yet");
+      if (rc < 0)
+        return casco_error_set (err, errno, "hand the seccomp notify fd to casco");
     }
   return 0;
+}
+
+/* Report a failure after READY to whoever waits on report_fd, and die. */
+_Noreturn static void
+report_fail (int report_fd, struct casco_error *err)
+{
+  _cleanup_free_ char *text = casco_error_text (err);
+  sync_send (report_fd, SYNC_ERROR, 0, err ? err->errno_ : 0, text);
+  _exit (127);
 }
 
 /* Tell the parent we are ready, and wait until it has saved the state.
@@ -326,8 +381,8 @@ wait_for_start (int listen_fd)
             continue;
           _exit (1);
         }
-      char byte;
-      if (read (conn, &byte, 1) == 1)
+      struct sync_msg m;
+      if (sync_recv (conn, &m, NULL) == 0 && m.type == SYNC_START)
         return conn;
       close (conn);   /* a probe, not start: keep waiting */
     }
@@ -373,7 +428,7 @@ become_process (struct init_config *c, char **exe, bool *seccomp_late, struct ca
   /* Without no_new_privs the kernel only lets CAP_SYS_ADMIN install a
      filter: then it must go in now, before the capabilities are dropped. */
   *seccomp_late = p->no_new_privileges;
-  if (!*seccomp_late && install_seccomp (c, err) < 0)
+  if (!*seccomp_late && install_seccomp (c, c->sync_fd, err) < 0)
     return -1;
   /* Bounding set while we still hold CAP_SETPCAP; permitted kept across
      setuid, then the exact sets: nothing of casco's privilege survives. */
@@ -399,16 +454,11 @@ exec_process (struct init_config *c, const char *exe, bool seccomp_late, int rep
      ones close-on-exec (report_fd is already). */
   close_range (3 + (unsigned) c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
   /* seccomp last: the filter may deny syscalls the setup still needed. */
-  if (seccomp_late && install_seccomp (c, &err) < 0)
-    {
-      _cleanup_free_ char *text = casco_error_text (err);
-      write_all (report_fd, text, strlen (text));
-      _exit (127);
-    }
+  if (seccomp_late && install_seccomp (c, report_fd, &err) < 0)
+    report_fail (report_fd, err);
   execve (exe, c->process->args, c->env);
-  _cleanup_free_ char *text = xasprintf ("exec: \"%s\": %s", c->process->args[0], strerror (errno));
-  write_all (report_fd, text, strlen (text));
-  _exit (127);
+  casco_error_set (&err, errno, "exec: \"%s\"", c->process->args[0]);
+  report_fail (report_fd, err);
 }
 
 static bool
@@ -448,11 +498,7 @@ run_start_hooks (struct init_config *c, pid_t host_pid, int report_fd)
   _cleanup_free_ char *state = hooks_state_json (c->spec, c->id, c->rootfs.bundle_path, host_pid,
                                                  "created");
   if (hooks_run (h->start_container, h->n_start_container, "startContainer", state, &err) < 0)
-    {
-      _cleanup_free_ char *text = casco_error_text (err);
-      write_all (report_fd, text, strlen (text));
-      _exit (1);
-    }
+    report_fail (report_fd, err);
 }
 
 _Noreturn static void

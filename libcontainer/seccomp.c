@@ -7,7 +7,11 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include "casco/error.h"
+#include "casco/json.h"
 #include "casco/log.h"
 #include "casco/util.h"
 #include "seccomp.h"
@@ -265,4 +269,50 @@ seccomp_program_clear (struct seccomp_program *p)
 {
   free (p->insns);
   memset (p, 0, sizeof *p);
+}
+
+int
+seccomp_send_listener (const struct spec_seccomp *s, int notify_fd, pid_t pid,
+                       const char *state_json, struct casco_error **err)
+{
+  json_writer *w = jw_new (false);
+  jw_obj_open (w);
+  jw_kv_str (w, "ociVersion", CASCO_SPEC_VERSION);
+  jw_key (w, "fds");
+  jw_arr_open (w);
+  jw_str (w, "seccompFd");
+  jw_arr_close (w);
+  jw_kv_int (w, "pid", pid);
+  jw_kv_str (w, "metadata", s->listener_metadata ? s->listener_metadata : "");
+  jw_key (w, "state");
+  jw_raw (w, state_json);
+  jw_obj_close (w);
+  size_t len;
+  _cleanup_free_ char *text = jw_finish (w, &len);
+
+  _cleanup_close_ int sock = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  if (sock < 0)
+    return casco_error_set (err, errno, "socket");
+  if (strlen (s->listener_path) >= sizeof addr.sun_path)
+    return casco_error_config (err, "linux.seccomp.listenerPath", "path too long");
+  strcpy (addr.sun_path, s->listener_path);
+  if (connect (sock, (struct sockaddr *) &addr, sizeof addr) < 0)
+    return casco_error_config (err, "linux.seccomp.listenerPath", "connect to `%s`: %s",
+                               s->listener_path, strerror (errno));
+  union { char buf[CMSG_SPACE (sizeof (int))]; struct cmsghdr align; } control;
+  memset (&control, 0, sizeof control);
+  struct iovec iov = { .iov_base = text, .iov_len = len };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                        .msg_control = control.buf, .msg_controllen = sizeof control.buf };
+  struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (cmsg), &notify_fd, sizeof (int));
+  while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
+    if (errno != EINTR)
+      return casco_error_config (err, "linux.seccomp.listenerPath", "send notify fd to `%s`: %s",
+                                 s->listener_path, strerror (errno));
+  return 0;
 }

@@ -25,6 +25,12 @@ int seccomp_compile (const struct spec_seccomp *s, struct seccomp_program *out,
 int seccomp_install (const struct seccomp_program *p, int *listener_fd, struct casco_error **err);
 void seccomp_program_clear (struct seccomp_program *p);
 
+/* Hand a notify fd to the listener at s->listener_path, as runc does: one
+   message with the fd (SCM_RIGHTS) and a JSON ContainerProcessState
+   {ociVersion, fds: ["seccompFd"], pid, metadata, state}. */
+int seccomp_send_listener (const struct spec_seccomp *s, int notify_fd, pid_t pid,
+                           const char *state_json, struct casco_error **err);
+
 /* Exposed for tests: "SCMP_ACT_ERRNO" -> libseccomp action (errno_ret used
    for ERRNO/TRACE); -1 when unknown. */
 int seccomp_action_parse (const char *name, bool has_errno, unsigned errno_ret, uint32_t *action);

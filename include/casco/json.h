@@ -49,6 +49,8 @@ void jw_int (json_writer *w, int64_t v);
 void jw_uint (json_writer *w, uint64_t v);
 void jw_bool (json_writer *w, bool v);
 void jw_null (json_writer *w);
+/* Insert an already serialised JSON value verbatim (caller vouches for it). */
+void jw_raw (json_writer *w, const char *json);
 /* Shorthands for "key": value pairs. */
 void jw_kv_str (json_writer *w, const char *key, const char *s);
 void jw_kv_int (json_writer *w, const char *key, int64_t v);

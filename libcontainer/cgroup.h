@@ -1,0 +1,81 @@
+/* casco — cgroup v2 (cgroupfs driver).  casco never writes to a v1 or
+   hybrid hierarchy: on such hosts a config that asks for limits is refused
+   (unless --cgroup-manager disabled), and one that asks for none runs
+   without a cgroup.
+
+   Lifecycle as container.c uses it:
+     cgroup_plan      decide: no cgroup / create one at path P (pure: no writes)
+     cgroup_create    mkdir along P enabling controllers, write the limits,
+                      attach the device filter; returns an O_DIRECTORY fd that
+                      the init is cloned into (clone3 CLONE_INTO_CGROUP), so
+                      it is inside before it unshares its cgroup namespace
+     cgroup_destroy   kill what is left, wait, rmdir (retrying), also parents
+                      casco created? no: only the leaf
+   and for the commands: update, freeze/thaw, pids, stats. */
+#ifndef CASCO_CGROUP_H
+#define CASCO_CGROUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "casco/spec.h"
+
+struct casco_error;
+
+enum cgroup_manager { CGROUP_MANAGER_CGROUPFS, CGROUP_MANAGER_DISABLED };
+
+/* Where cgroup2 is mounted; tests may point it elsewhere (env CASCO_CGROUP_ROOT
+   is NOT honoured: the mount point is found from /proc/self/mountinfo). */
+#define CGROUP_DEFAULT_PARENT "casco"   /* relative cgroupsPath lives under /sys/fs/cgroup/casco */
+
+struct cgroup_plan
+{
+  bool use;             /* false: run without a cgroup */
+  char *path;           /* absolute path inside the cgroup2 hierarchy, e.g. "/casco/ID" */
+};
+
+/* Decide from the config, the manager and the host.  Errors: limits asked
+   on a host without cgroup v2 ("linux.resources: cgroup v2 is required ...
+   run with --cgroup-manager disabled to accept no limits"), bad cgroupsPath
+   ("..", not absolute-or-relative-clean). */
+int cgroup_plan (const struct spec *s, const char *id, enum cgroup_manager m,
+                 struct cgroup_plan *out, struct casco_error **err);
+void cgroup_plan_clear (struct cgroup_plan *p);
+
+/* Create the cgroup and apply resources; *fd is an O_DIRECTORY|O_CLOEXEC fd
+   of it.  On failure nothing is left (the directory is removed). */
+int cgroup_create (const struct cgroup_plan *p, const struct spec_resources *r, int *fd,
+                   struct casco_error **err);
+/* Apply (more) resources to an existing cgroup: `update`. */
+int cgroup_update (const char *path, const struct spec_resources *r, struct casco_error **err);
+/* Kill every process in it (cgroup.kill), wait until empty, rmdir. */
+int cgroup_destroy (const char *path, struct casco_error **err);
+/* Freeze (pause) or thaw (resume); waits until cgroup.events says frozen. */
+int cgroup_freeze (const char *path, bool freeze, struct casco_error **err);
+/* Frozen right now? (for the "paused" status) */
+bool cgroup_is_frozen (const char *path);
+/* pids in the cgroup (recursive), caller frees *pids. */
+int cgroup_pids (const char *path, pid_t **pids, size_t *n, struct casco_error **err);
+/* Signal every process in the cgroup (kill --all). */
+int cgroup_signal_all (const char *path, int sig, struct casco_error **err);
+
+struct cgroup_stats
+{
+  uint64_t cpu_usage_usec, cpu_user_usec, cpu_system_usec;
+  uint64_t cpu_nr_periods, cpu_nr_throttled, cpu_throttled_usec;
+  uint64_t memory_current, memory_max, memory_swap_current, memory_swap_max;
+  uint64_t memory_events_oom, memory_events_oom_kill, memory_events_max;
+  uint64_t pids_current, pids_max;
+  /* io.stat totals */
+  uint64_t io_rbytes, io_wbytes, io_rios, io_wios;
+};
+int cgroup_stats (const char *path, struct cgroup_stats *st, struct casco_error **err);
+
+/* Conversions (pure, unit-tested): runc's formulas. */
+uint64_t cgroup_cpu_shares_to_weight (uint64_t shares);
+/* memory.swap.max from OCI swap (= memory+swap) and limit; -1 stays "max". */
+int cgroup_swap_to_v2 (int64_t swap, int64_t limit, int64_t *out, struct casco_error **err);
+uint64_t cgroup_blkio_weight_to_io_weight (uint64_t weight);
+
+#endif

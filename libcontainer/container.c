@@ -458,10 +458,12 @@ create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, 
     .no_new_keyring = opts->no_new_keyring,
     .ns = NS_PLAN_EMPTY,
     .console_fd = -1,
+    .lsm = LSM_PLAN_EMPTY,
   };
   _cleanup_close_ int console_fd = -1;
   if (open_console (spec->process, opts->console_socket, foreground, &console_fd, &l->console_peer, err) < 0
       || caps_resolve (spec->process->capabilities, &c.caps, err) < 0
+      || lsm_check (spec, spec->process, err) < 0
       || seccomp_compile (spec->linux_->seccomp, &c.seccomp, err) < 0
       || ns_plan_build (spec, &c.ns, err) < 0)
     return -1;
@@ -1181,10 +1183,12 @@ exec_in (const struct container_state *st, int pidfd, const struct exec_options 
     .exec_listen_fd = -1,
     .console_fd = -1,
     .ns = NS_PLAN_EMPTY,
+    .lsm = LSM_PLAN_EMPTY,
   };
   _cleanup_close_ int console_fd = -1;
   if (open_console (proc, o->console_socket, !o->detach, &console_fd, console_peer, err) < 0
       || caps_resolve (proc->capabilities, &c.caps, err) < 0
+      || lsm_check (spec, proc, err) < 0
       || seccomp_compile (spec->linux_ ? spec->linux_->seccomp : NULL, &c.seccomp, err) < 0
       || ns_plan_for_exec (st->pid, pidfd, &c.ns, err) < 0)
     return -1;

@@ -453,6 +453,9 @@ exec_process (struct init_config *c, const char *exe, bool seccomp_late, int rep
   /* Nothing of casco's may cross exec: mark every fd past the preserved
      ones close-on-exec (report_fd is already). */
   close_range (3 + (unsigned) c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  /* The label takes effect at execve, like the filter below. */
+  if (lsm_apply (&c->lsm, &err) < 0)
+    report_fail (report_fd, err);
   /* seccomp last: the filter may deny syscalls the setup still needed. */
   if (seccomp_late && install_seccomp (c, report_fd, &err) < 0)
     report_fail (report_fd, err);
@@ -512,6 +515,8 @@ init_stage2 (struct init_config *c)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   close_inherited_fds (c);
   if (reset_signals (&err) < 0
+      /* the host's /proc is still ours here: open the LSM attr file now */
+      || lsm_prepare (c->process, &c->lsm, &err) < 0
       || set_hostname (s, &c->ns, &err) < 0
       || set_oom_score_adj (c->process, &err) < 0)
     child_fail (sync_fd, err);
@@ -553,6 +558,7 @@ exec_stage2 (struct init_config *c)
   _cleanup_free_ char *exe = NULL;
   bool seccomp_late;
   if (reset_signals (&err) < 0
+      || lsm_prepare (c->process, &c->lsm, &err) < 0
       || setup_terminal (c, &err) < 0
       || set_rlimits (c->process, &err) < 0
       || become_process (c, &exe, &seccomp_late, &err) < 0
@@ -568,6 +574,9 @@ init_config_release (struct init_config *c)
   ns_plan_close (&c->ns);
   strv_free (c->env);
   c->env = NULL;
+  closep (&c->lsm.attr_fd);
+  free (c->lsm.value);
+  c->lsm.value = NULL;
   seccomp_program_clear (&c->seccomp);
 }
 

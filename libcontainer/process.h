@@ -11,6 +11,7 @@
 
 #include "casco/spec.h"
 #include "caps.h"
+#include "lsm.h"
 #include "ns.h"
 #include "seccomp.h"
 #include "rootfs.h"
@@ -75,6 +76,7 @@ struct init_config
   char **env;           /* process.env plus what casco adds (LISTEN_FDS...) */
   struct cap_sets caps; /* resolved by the parent from process.capabilities */
   struct seccomp_program seccomp; /* compiled by the parent from linux.seccomp */
+  struct lsm_plan lsm;  /* filled by the child before pivot, applied before exec */
 };
 
 /* Free what the parent prepared for the child (fds, env, filter). */

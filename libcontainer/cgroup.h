@@ -29,10 +29,16 @@ enum cgroup_manager { CGROUP_MANAGER_CGROUPFS, CGROUP_MANAGER_DISABLED };
    is NOT honoured: the mount point is found from /proc/self/mountinfo). */
 #define CGROUP_DEFAULT_PARENT "casco"   /* relative cgroupsPath lives under /sys/fs/cgroup/casco */
 
+struct cgroup_dev_rule;
+
 struct cgroup_plan
 {
   bool use;             /* false: run without a cgroup */
   char *path;           /* absolute path inside the cgroup2 hierarchy, e.g. "/casco/ID" */
+  /* linux.devices as "allow rwm" rules: the device filter lets the
+     container use the nodes its config asked for. */
+  struct cgroup_dev_rule *devices;
+  size_t n_devices;
 };
 
 /* Decide from the config, the manager and the host.  Errors: limits asked
@@ -47,6 +53,9 @@ void cgroup_plan_clear (struct cgroup_plan *p);
    of it.  On failure nothing is left (the directory is removed). */
 int cgroup_create (const struct cgroup_plan *p, const struct spec_resources *r, int *fd,
                    struct casco_error **err);
+/* Open an existing cgroup (path as in cgroup_plan.path) as O_DIRECTORY|
+   O_CLOEXEC: exec clones its process into it. */
+int cgroup_open (const char *path, int *fd, struct casco_error **err);
 /* Apply (more) resources to an existing cgroup: `update`. */
 int cgroup_update (const char *path, const struct spec_resources *r, struct casco_error **err);
 /* Kill every process in it (cgroup.kill), wait until empty, rmdir. */
@@ -77,5 +86,43 @@ uint64_t cgroup_cpu_shares_to_weight (uint64_t shares);
 /* memory.swap.max from OCI swap (= memory+swap) and limit; -1 stays "max". */
 int cgroup_swap_to_v2 (int64_t swap, int64_t limit, int64_t *out, struct casco_error **err);
 uint64_t cgroup_blkio_weight_to_io_weight (uint64_t weight);
+
+/* ---- the pure steps behind the above, exposed for the unit tests ---- */
+
+/* From /proc/self/mountinfo text: the cgroup2 mount point (NULL when none;
+   /sys/fs/cgroup preferred) and whether some v1 hierarchy holds controllers
+   (a hybrid host, where the v2 mount cannot limit anything). */
+void cgroup_parse_mountinfo (const char *text, char **mountpoint, bool *v1_controllers);
+/* linux.cgroupsPath (NULL/"" for the default) -> "/casco/ID", "/a/b"... */
+int cgroup_resolve_path (const char *cgroups_path, const char *id, char **out,
+                         struct casco_error **err);
+/* The JSON path of the first limit the resources ask for, NULL for none
+   (zero and absent both mean unset; device rules are not limits). */
+const char *cgroup_first_limit (const struct spec_resources *r);
+/* cgroup_plan without the host probing: v2_usable and why_not as found. */
+int cgroup_plan_decide (const struct spec *s, const char *id, enum cgroup_manager m, bool v2_usable,
+                        const char *why_not, struct cgroup_plan *out, struct casco_error **err);
+/* A linux.resources.unified key against the controllers the cgroup has
+   (cgroup.controllers text). */
+int cgroup_unified_key_check (const char *key, const char *controllers, struct casco_error **err);
+
+/* One file write the resources turn into. */
+struct cgroup_write
+{
+  char *file;           /* "memory.max" */
+  char *value;          /* "33554432" */
+  char *jpath;          /* "linux.resources.memory.limit", for errors */
+  char *alt_file;       /* when file does not exist, write alt_value here instead */
+  char *alt_value;
+  bool enoent_ok;       /* file may be missing (no swap accounting...) */
+  bool soft;            /* a failure is ignored: an ordering attempt retried later */
+};
+int cgroup_resources_writes (const struct spec_resources *r, struct cgroup_write **out, size_t *n,
+                             struct casco_error **err);
+void cgroup_writes_free (struct cgroup_write *w, size_t n);
+/* "key value" lines (cpu.stat, memory.events, cgroup.events): 0 when found. */
+int cgroup_parse_keyed (const char *text, const char *key, uint64_t *out);
+/* io.stat summed over devices into st->io_*. */
+void cgroup_parse_io_stat (const char *text, struct cgroup_stats *st);
 
 #endif

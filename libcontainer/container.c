@@ -22,7 +22,9 @@
 #include "casco/syscalls.h"
 #include "casco/util.h"
 #include "console.h"
+#include "cgroup.h"
 #include "hooks.h"
+#include "lifecycle.h"
 #include "process.h"
 #include "user.h"
 
@@ -43,6 +45,7 @@ struct launch
   pid_t init_pid;
   int console_peer;   /* run's end of its private console socket, or -1 */
   char *bundle;       /* absolute bundle path, for the late hooks */
+  char *cgroup_path;  /* NULL when the container has no cgroup */
 };
 
 static void
@@ -53,6 +56,8 @@ launch_close (struct launch *l)
   closep (&l->console_peer);
   free (l->bundle);
   l->bundle = NULL;
+  free (l->cgroup_path);
+  l->cgroup_path = NULL;
 }
 
 /* ---- create ---------------------------------------------------------------- */
@@ -343,7 +348,9 @@ spawn (struct init_config *c, pid_t *init_pid, struct casco_error **err)
   _cleanup_close_ int parent_end = sync[0];
   _cleanup_close_ int child_end = sync[1];
   c->sync_fd = child_end;
-  pid_t c1 = fork ();
+  /* Born inside the cgroup: no window in which it runs unlimited, and it is
+     there before it unshares its cgroup namespace (whose root this becomes). */
+  pid_t c1 = sys_fork_into_cgroup (c->cgroup_fd);
   if (c1 == 0)
     {
       close (parent_end);
@@ -408,13 +415,14 @@ open_console (const struct spec_process *p, const char *console_socket, bool for
 
 static int
 record_state (struct launch *l, const char *id, const struct spec *s, const char *bundle,
-              const char *rootfs, const struct create_options *opts, struct casco_error **err)
+              const char *rootfs, const char *cgroup_path, const struct create_options *opts,
+              struct casco_error **err)
 {
   struct container_state st = {
     .oci_version = s->oci_version,
     .id = (char *) id,
     .pid = l->init_pid,
-    .pid_start_time = proc_start_time (l->init_pid),
+    .pid_start_time = l->init_pid > 0 ? proc_start_time (l->init_pid) : 0,
     .bundle = (char *) bundle,
     .rootfs = (char *) rootfs,
     .owner = (char *) "",
@@ -422,15 +430,15 @@ record_state (struct launch *l, const char *id, const struct spec *s, const char
     .n_annotations = s->n_annotations,
     .own_pid_ns = spec_find_namespace (s, SPEC_NS_PID) != NULL
                   && spec_find_namespace (s, SPEC_NS_PID)->path == NULL,
-    .cgroup_path = (char *) "",
+    .cgroup_path = (char *) (cgroup_path ? cgroup_path : ""),
   };
   _cleanup_free_ char *created = rfc3339_now ();
   st.created = created;
-  if (st.pid_start_time == 0)
+  if (l->init_pid > 0 && st.pid_start_time == 0)
     return casco_error_set (err, 0, "container init %d died during create", (int) l->init_pid);
   if (state_write (l->dirfd, &st, err) < 0)
     return -1;
-  if (opts->pid_file && write_pid_file (opts->pid_file, l->init_pid, err) < 0)
+  if (opts && opts->pid_file && write_pid_file (opts->pid_file, l->init_pid, err) < 0)
     return -1;
   return 0;
 }
@@ -439,8 +447,8 @@ record_state (struct launch *l, const char *id, const struct spec *s, const char
    caller removes the directory (and this has killed what it started). */
 static int
 create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, const char *bundle,
-                     const char *rootfs, const struct create_options *opts, bool foreground,
-                     struct casco_error **err)
+                     const char *rootfs, const struct cgroup_plan *cg, const struct create_options *opts,
+                     bool foreground, struct casco_error **err)
 {
   if (state_lock (l->dirfd, true, err) < 0)
     return -1;
@@ -458,15 +466,25 @@ create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, 
     .no_new_keyring = opts->no_new_keyring,
     .ns = NS_PLAN_EMPTY,
     .console_fd = -1,
+    .cgroup_fd = -1,
     .lsm = LSM_PLAN_EMPTY,
   };
   _cleanup_close_ int console_fd = -1;
+  _cleanup_close_ int cgroup_fd = -1;
   if (open_console (spec->process, opts->console_socket, foreground, &console_fd, &l->console_peer, err) < 0
       || caps_resolve (spec->process->capabilities, &c.caps, err) < 0
       || lsm_check (spec, spec->process, err) < 0
       || seccomp_compile (spec->linux_->seccomp, &c.seccomp, err) < 0
       || ns_plan_build (spec, &c.ns, err) < 0)
     return -1;
+  /* A first state (no pid yet) names the cgroup, so that `delete --force`
+     can clean up after a create that was killed half-way. */
+  if (record_state (l, id, spec, bundle, rootfs, cg->use ? cg->path : NULL, NULL, err) < 0)
+    return -1;
+  /* Limits are in place before the first process of the container exists. */
+  if (cg->use && cgroup_create (cg, &spec->linux_->resources, &cgroup_fd, err) < 0)
+    return -1;
+  c.cgroup_fd = cgroup_fd;
   c.console_fd = console_fd;
   c.rootfs.new_userns = c.ns.create[SPEC_NS_USER];
   c.rootfs.new_netns = c.ns.create[SPEC_NS_NETWORK];
@@ -478,7 +496,8 @@ create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, 
   _cleanup_close_ int sync_fd = spawn (&c, &l->init_pid, err);
   if (sync_fd < 0)
     return -1;
-  if (record_state (l, id, spec, bundle, rootfs, opts, err) < 0 || commit (sync_fd, err) < 0)
+  if (record_state (l, id, spec, bundle, rootfs, cg->use ? cg->path : NULL, opts, err) < 0
+      || commit (sync_fd, err) < 0)
     {
       kill_and_reap (l->init_pid);
       l->init_pid = 0;
@@ -494,6 +513,7 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
   l->rootfd = l->dirfd = l->console_peer = -1;
   l->init_pid = 0;
   l->bundle = NULL;
+  l->cgroup_path = NULL;
   if (!state_id_valid (id))
     return casco_error_set (err, 0, "invalid container id format \"%s\": use letters, digits, "
                                     "'_', '+', '-' and '.'", id ? id : "");
@@ -506,9 +526,13 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
     return -1;
   __attribute__ ((cleanup (spec_freep))) struct spec *spec = s;
   _cleanup_free_ char *rootfs = NULL;
+  __attribute__ ((cleanup (cgroup_plan_clear))) struct cgroup_plan cg = { 0 };
   if (spec_validate (spec, err) < 0
       || check_supported (spec, err) < 0
-      || resolve_rootfs (spec, bundle, &rootfs, err) < 0)
+      || resolve_rootfs (spec, bundle, &rootfs, err) < 0
+      /* decided before anything exists: a v1 host refuses limits here */
+      || cgroup_plan (spec, id, ctx->cgroup_disabled ? CGROUP_MANAGER_DISABLED : CGROUP_MANAGER_CGROUPFS,
+                      &cg, err) < 0)
     return -1;
 
   if (state_root_open (root_of (ctx), true, &l->rootfd, err) < 0
@@ -518,10 +542,16 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
       return -1;
     }
   l->bundle = xstrdup (bundle);
-  if (create_in_state_dir (l, id, spec, bundle, rootfs, opts, foreground, err) < 0)
+  l->cgroup_path = cg.use ? xstrdup (cg.path) : NULL;
+  if (create_in_state_dir (l, id, spec, bundle, rootfs, &cg, opts, foreground, err) < 0)
     {
-      /* Nothing is left behind: the process was reaped, now the directory. */
+      /* Nothing is left behind: the process was reaped, now the cgroup and
+         the directory. */
       struct casco_error *ignored = NULL;
+      if (cg.use)
+        cgroup_destroy (cg.path, &ignored);
+      casco_error_free (ignored);
+      ignored = NULL;
       state_dir_remove (l->rootfd, id, &ignored);
       casco_error_free (ignored);
       launch_close (l);
@@ -543,8 +573,8 @@ container_create (const struct casco_context *ctx, const char *id, const struct 
 
 /* ---- start ----------------------------------------------------------------- */
 
-static int
-open_container (const struct casco_context *ctx, const char *id, int *rootfd, int *dirfd,
+int
+container_open (const struct casco_context *ctx, const char *id, int *rootfd, int *dirfd,
                 struct container_state *st, struct casco_error **err)
 {
   if (!state_id_valid (id))
@@ -637,6 +667,9 @@ start_locked (int dirfd, const struct container_state *st, struct casco_error **
       }
     case CONTAINER_STOPPED:
       return casco_error_set (err, 0, "cannot start a container that has stopped");
+    case CONTAINER_CREATING:
+      return casco_error_set (err, 0, "cannot start container %s: its creation did not finish "
+                                      "(delete --force removes it)", st->id);
     default:
       return casco_error_set (err, 0, "cannot start an already running container");
     }
@@ -649,7 +682,7 @@ container_start (const struct casco_context *ctx, const char *id, struct casco_e
   _cleanup_close_ int dirfd = -1;
   struct container_state st = { 0 };
   int rc = -1;
-  if (open_container (ctx, id, &rootfd, &dirfd, &st, err) == 0 && state_lock (dirfd, true, err) == 0)
+  if (container_open (ctx, id, &rootfd, &dirfd, &st, err) == 0 && state_lock (dirfd, true, err) == 0)
     {
       state_probe (dirfd, &st);   /* again, under the lock */
       rc = start_locked (dirfd, &st, err);
@@ -829,8 +862,12 @@ container_run (const struct casco_context *ctx, const char *id, const struct cre
               kill (l.init_pid, SIGKILL);
               waitpid (l.init_pid, NULL, 0);
             }
-          run_late_hooks (spec, l.bundle, id, 0, false);
           struct casco_error *ignored = NULL;
+          if (l.cgroup_path)
+            cgroup_destroy (l.cgroup_path, &ignored);
+          casco_error_free (ignored);
+          ignored = NULL;
+          run_late_hooks (spec, l.bundle, id, 0, false);
           state_dir_remove (l.rootfd, id, &ignored);
           casco_error_free (ignored);
         }
@@ -849,7 +886,7 @@ container_state (const struct casco_context *ctx, const char *id, struct contain
 {
   _cleanup_close_ int rootfd = -1;
   _cleanup_close_ int dirfd = -1;
-  if (open_container (ctx, id, &rootfd, &dirfd, out, err) < 0)
+  if (container_open (ctx, id, &rootfd, &dirfd, out, err) < 0)
     {
       container_state_clear (out);
       return -1;
@@ -961,7 +998,13 @@ kill_state (const struct container_state *st, int sig, bool all, struct casco_er
   _cleanup_close_ int pidfd = open_init_pidfd (st);
   if (pidfd < 0)
     return casco_error_set (err, 0, "container not running");
-  if (all && st->own_pid_ns)
+  /* --all: the cgroup knows every process; without one, the pid namespace */
+  if (all && st->cgroup_path[0])
+    {
+      if (cgroup_signal_all (st->cgroup_path, sig, err) < 0)
+        return -1;
+    }
+  else if (all && st->own_pid_ns)
     signal_pid_namespace (st->pid, sig);
   if (sys_pidfd_send_signal (pidfd, sig, NULL, 0) < 0)
     {
@@ -980,9 +1023,9 @@ container_kill (const struct casco_context *ctx, const char *id, int sig, bool a
   _cleanup_close_ int dirfd = -1;
   struct container_state st = { 0 };
   int rc = -1;
-  if (open_container (ctx, id, &rootfd, &dirfd, &st, err) == 0)
+  if (container_open (ctx, id, &rootfd, &dirfd, &st, err) == 0)
     {
-      if (st.status == CONTAINER_STOPPED)
+      if (st.status == CONTAINER_STOPPED || st.status == CONTAINER_CREATING)
         casco_error_set (err, 0, "container not running");
       else
         rc = kill_state (&st, sig, all, err);
@@ -999,8 +1042,12 @@ kill_and_wait (const struct container_state *st, struct casco_error **err)
   _cleanup_close_ int pidfd = open_init_pidfd (st);
   if (pidfd < 0)
     return 0;   /* already gone */
-  if (st->own_pid_ns)
+  struct casco_error *ignored = NULL;
+  if (st->cgroup_path[0])
+    cgroup_signal_all (st->cgroup_path, SIGKILL, &ignored);
+  else if (st->own_pid_ns)
     signal_pid_namespace (st->pid, SIGKILL);
+  casco_error_free (ignored);
   sys_pidfd_send_signal (pidfd, SIGKILL, NULL, 0);
   struct pollfd p = { .fd = pidfd, .events = POLLIN };
   int n;
@@ -1019,7 +1066,7 @@ container_delete (const struct casco_context *ctx, const char *id, bool force,
   _cleanup_close_ int rootfd = -1;
   _cleanup_close_ int dirfd = -1;
   struct container_state st = { 0 };
-  if (open_container (ctx, id, &rootfd, &dirfd, &st, err) < 0)
+  if (container_open (ctx, id, &rootfd, &dirfd, &st, err) < 0)
     {
       container_state_clear (&st);
       /* A create that died before writing state leaves only a directory:
@@ -1036,15 +1083,19 @@ container_delete (const struct casco_context *ctx, const char *id, bool force,
   if (state_lock (dirfd, true, err) == 0)
     {
       state_probe (dirfd, &st);
-      bool must_kill = st.status != CONTAINER_STOPPED;
+      bool must_kill = st.status != CONTAINER_STOPPED && st.status != CONTAINER_CREATING;
       if (must_kill && st.status != CONTAINER_CREATED && !force)
         casco_error_set (err, 0, "cannot delete container %s that is not stopped: %s", id,
                          container_status_name (st.status));
       else if (!must_kill || kill_and_wait (&st, err) == 0)
         {
-          __attribute__ ((cleanup (spec_freep))) struct spec *spec = load_bundle_spec (st.bundle);
-          run_late_hooks (spec, st.bundle, id, 0, false);
-          rc = state_dir_remove (rootfd, id, err);
+          /* the cgroup goes first: it also ends processes that escaped the init */
+          if (st.cgroup_path[0] == '\0' || cgroup_destroy (st.cgroup_path, err) == 0)
+            {
+              __attribute__ ((cleanup (spec_freep))) struct spec *spec = load_bundle_spec (st.bundle);
+              run_late_hooks (spec, st.bundle, id, 0, false);
+              rc = state_dir_remove (rootfd, id, err);
+            }
         }
     }
   container_state_clear (&st);
@@ -1184,8 +1235,14 @@ exec_in (const struct container_state *st, int pidfd, const struct exec_options 
     .console_fd = -1,
     .ns = NS_PLAN_EMPTY,
     .lsm = LSM_PLAN_EMPTY,
+    .cgroup_fd = -1,
   };
   _cleanup_close_ int console_fd = -1;
+  _cleanup_close_ int cgroup_fd = -1;
+  /* the exec'd process counts against the container's limits */
+  if (st->cgroup_path[0] && cgroup_open (st->cgroup_path, &cgroup_fd, err) < 0)
+    return -1;
+  c.cgroup_fd = cgroup_fd;
   if (open_console (proc, o->console_socket, !o->detach, &console_fd, console_peer, err) < 0
       || caps_resolve (proc->capabilities, &c.caps, err) < 0
       || lsm_check (spec, proc, err) < 0
@@ -1216,16 +1273,22 @@ container_exec (const struct casco_context *ctx, const char *id, const struct ex
   _cleanup_close_ int rootfd = -1;
   _cleanup_close_ int dirfd = -1;
   struct container_state st = { 0 };
-  if (open_container (ctx, id, &rootfd, &dirfd, &st, err) < 0)
+  if (container_open (ctx, id, &rootfd, &dirfd, &st, err) < 0)
     {
       container_state_clear (&st);
       return -1;
     }
-  _cleanup_close_ int pidfd = st.status == CONTAINER_STOPPED ? -1 : open_init_pidfd (&st);
+  _cleanup_close_ int pidfd = st.status == CONTAINER_STOPPED || st.status == CONTAINER_CREATING
+                                  ? -1 : open_init_pidfd (&st);
   if (pidfd < 0)
     {
       container_state_clear (&st);
       return casco_error_set (err, 0, "cannot exec in a stopped container");
+    }
+  if (st.status == CONTAINER_PAUSED)
+    {
+      container_state_clear (&st);
+      return casco_error_set (err, 0, "cannot exec in a paused container (resume it first)");
     }
   sigset_t old_mask;
   if (!o->detach)

@@ -86,6 +86,23 @@ static const struct attr_word attr_words[] = {
   { "rstrictatime", false, MOUNT_ATTR_STRICTATIME, true }, { "rnostrictatime", true, MOUNT_ATTR_STRICTATIME, true },
 };
 
+char **
+mount_option_names (void)
+{
+  size_t n = ARRAY_SIZE (flag_words) + ARRAY_SIZE (propagation_words) + ARRAY_SIZE (attr_words) + 2;
+  char **v = xmalloc0 ((n + 1) * sizeof *v);
+  size_t k = 0;
+  v[k++] = xstrdup ("defaults");
+  v[k++] = xstrdup ("tmpcopyup");
+  for (size_t i = 0; i < ARRAY_SIZE (flag_words); i++)
+    v[k++] = xstrdup (flag_words[i].name);
+  for (size_t i = 0; i < ARRAY_SIZE (propagation_words); i++)
+    v[k++] = xstrdup (propagation_words[i].name);
+  for (size_t i = 0; i < ARRAY_SIZE (attr_words); i++)
+    v[k++] = xstrdup (attr_words[i].name);
+  return v;
+}
+
 static bool
 parse_flag_word (struct mount_options *o, const char *w)
 {

@@ -35,6 +35,8 @@ struct mount_options
 int mount_options_parse (char *const *options, size_t mount_index, struct mount_options *out,
                          struct casco_error **err);
 void mount_options_clear (struct mount_options *o);
+/* Every option word the parser knows, for `features` (NULL-terminated, caller frees). */
+char **mount_option_names (void);
 /* The data words joined with ',' as mount(2) would take them; NULL when none. */
 char *mount_options_data_string (const struct mount_options *o);
 

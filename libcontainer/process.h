@@ -71,6 +71,7 @@ struct init_config
   int sync_fd;          /* child end of the sync pair */
   int exec_listen_fd;   /* listening socket bound at <state>/exec.sock */
   int console_fd;       /* connected --console-socket, or -1 */
+  int cgroup_fd;        /* stage 1 is cloned into this cgroup, or -1 */
   int preserve_fds;     /* keep fds 3 .. 3+N-1 open across exec */
   bool no_new_keyring;
   char **env;           /* process.env plus what casco adds (LISTEN_FDS...) */

@@ -11,6 +11,7 @@
 #include "casco/json.h"
 #include "casco/state.h"
 #include "casco/util.h"
+#include "cgroup.h"
 
 const char *
 container_status_name (enum container_status s)
@@ -213,14 +214,21 @@ void
 state_probe (int dirfd, struct container_state *st)
 {
   st->status = CONTAINER_STOPPED;
+  /* pid 0: create wrote its first state and has not started the init yet
+     (or was killed before it did: delete --force clears that) */
   if (st->pid <= 0)
-    return;
+    {
+      st->status = CONTAINER_CREATING;
+      return;
+    }
   uint64_t start = proc_start_time (st->pid);
   if (start == 0 || start != st->pid_start_time)
     return;
   struct stat sb;
   if (fstatat (dirfd, EXEC_SOCK_NAME, &sb, AT_SYMLINK_NOFOLLOW) == 0)
     st->status = CONTAINER_CREATED;
+  else if (st->cgroup_path && st->cgroup_path[0] && cgroup_is_frozen (st->cgroup_path))
+    st->status = CONTAINER_PAUSED;
   else
     st->status = CONTAINER_RUNNING;
 }
@@ -266,7 +274,7 @@ state_to_public_json (const struct container_state *st)
   jw_kv_str (w, "ociVersion", st->oci_version);
   jw_kv_str (w, "id", st->id);
   /* runc reports pid 0 once the init is gone */
-  jw_kv_int (w, "pid", st->status == CONTAINER_STOPPED ? 0 : st->pid);
+  jw_kv_int (w, "pid", st->status == CONTAINER_STOPPED || st->status == CONTAINER_CREATING ? 0 : st->pid);
   jw_kv_str (w, "status", container_status_name (st->status));
   jw_kv_str (w, "bundle", st->bundle);
   jw_kv_str (w, "rootfs", st->rootfs);

@@ -1,5 +1,8 @@
 /* The syscall seam: raw syscalls glibc 2.36 does not wrap. */
+#include <linux/sched.h>
 #include <sched.h>
+#include <stdint.h>
+#include <unistd.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -20,6 +23,20 @@ sys_clone_parent (void)
   return (pid_t) syscall (SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
 }
 
+pid_t
+sys_fork_into_cgroup (int cgroup_fd)
+{
+  if (cgroup_fd < 0)
+    return fork ();
+  struct clone_args args = {
+    .flags = CLONE_INTO_CGROUP,
+    .exit_signal = SIGCHLD,
+    .cgroup = (uint64_t) cgroup_fd,
+  };
+  /* No stack given: like fork, the child runs on a copy of ours. */
+  return (pid_t) syscall (SYS_clone3, &args, sizeof args);
+}
+
 int
 sys_pidfd_open (pid_t pid, unsigned int flags)
 {
@@ -36,4 +53,10 @@ int
 sys_pivot_root (const char *new_root, const char *put_old)
 {
   return (int) syscall (SYS_pivot_root, new_root, put_old);
+}
+
+int
+sys_bpf (int cmd, union bpf_attr *attr, unsigned int size)
+{
+  return (int) syscall (SYS_bpf, cmd, attr, size);
 }

@@ -19,7 +19,8 @@ enters_containers (const char *name)
 }
 
 static const struct cli_command *const commands[] = {
-  &cmd_create, &cmd_delete, &cmd_exec, &cmd_kill, &cmd_list, &cmd_run, &cmd_spec, &cmd_start, &cmd_state,
+  &cmd_create, &cmd_delete, &cmd_events, &cmd_exec, &cmd_features, &cmd_kill, &cmd_list,
+  &cmd_pause, &cmd_ps, &cmd_resume, &cmd_run, &cmd_spec, &cmd_start, &cmd_state, &cmd_update,
 };
 
 static void
@@ -43,6 +44,7 @@ print_help (void)
           "  --log FILE          write log lines to FILE (default stderr)\n"
           "  --log-format FMT    text or json\n"
           "  --debug             log debug detail\n"
+          "  --cgroup-manager M  cgroupfs (default) or disabled (run without limits)\n"
           "  --systemd-cgroup    accepted for compatibility (cgroupfs is used)\n"
           "  -h, --help          show this help\n"
           "  -v, --version       show versions\n\n"
@@ -50,7 +52,7 @@ print_help (void)
 }
 
 enum { OPT_ROOT = 1000, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD_CGROUP, OPT_ROOTLESS,
-       OPT_CRIU };
+       OPT_CRIU, OPT_CGROUP_MANAGER };
 
 int
 main (int argc, char **argv)
@@ -64,6 +66,7 @@ main (int argc, char **argv)
     { "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP },
     { "rootless", required_argument, NULL, OPT_ROOTLESS },
     { "criu", required_argument, NULL, OPT_CRIU },
+    { "cgroup-manager", required_argument, NULL, OPT_CGROUP_MANAGER },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'v' },
     { NULL, 0, NULL, 0 },
@@ -87,6 +90,15 @@ main (int argc, char **argv)
       case OPT_DEBUG: cli.debug = true; break;
       case OPT_SYSTEMD_CGROUP: cli.ctx.systemd_cgroup = true; break;
       case OPT_ROOTLESS: case OPT_CRIU: break;   /* accepted for runc compatibility */
+      case OPT_CGROUP_MANAGER:
+        if (strcmp (optarg, "disabled") == 0)
+          cli.ctx.cgroup_disabled = true;
+        else if (strcmp (optarg, "cgroupfs") != 0)
+          {
+            fprintf (stderr, "casco: invalid cgroup-manager: %s (use cgroupfs or disabled)\n", optarg);
+            return 1;
+          }
+        break;
       case 'h': print_help (); return 0;
       case 'v': print_version (); return 0;
       default:

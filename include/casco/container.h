@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/types.h>
+
+#include "casco/spec.h"
 #include "casco/state.h"
 
 struct casco_error;
@@ -15,6 +18,7 @@ struct casco_context
 {
   const char *root;          /* state root, default /run/casco */
   bool systemd_cgroup;
+  bool cgroup_disabled;      /* --cgroup-manager disabled: run without a cgroup */
 };
 
 struct create_options
@@ -57,6 +61,21 @@ int container_run (const struct casco_context *ctx, const char *id,
    namespaces, capabilities, seccomp and user; exit status as for run. */
 int container_exec (const struct casco_context *ctx, const char *id,
                     const struct exec_options *opts, int *exit_code, struct casco_error **err);
+/* Operations on a running container's cgroup (cgroup v2 only). */
+int container_pause (const struct casco_context *ctx, const char *id, struct casco_error **err);
+int container_resume (const struct casco_context *ctx, const char *id, struct casco_error **err);
+/* The container's pids, as the host sees them; caller frees *pids. */
+int container_pids (const struct casco_context *ctx, const char *id, pid_t **pids, size_t *n,
+                    struct casco_error **err);
+/* Apply new limits (`update`); r holds only what changes. */
+int container_update (const struct casco_context *ctx, const char *id,
+                      const struct spec_resources *r, struct casco_error **err);
+/* One JSON object in runc's events shape: {"type":"stats","id":..,"data":{..}}. */
+int container_stats_json (const struct casco_context *ctx, const char *id, char **json,
+                          struct casco_error **err);
+/* OOM kills so far (memory.events oom_kill), for `events` to report new ones. */
+int container_oom_count (const struct casco_context *ctx, const char *id, uint64_t *count,
+                         struct casco_error **err);
 int container_state (const struct casco_context *ctx, const char *id,
                      struct container_state *out, struct casco_error **err);
 int container_list (const struct casco_context *ctx, struct container_state **out, size_t *n,

@@ -64,14 +64,14 @@ expect_error() {
 
 @test "create: id '../x' is rejected as an invalid id format" {
 	run casco_detached create --bundle "$BUNDLE" ../x
-	expect_error "invalid (container )?id"
+	expect_error "invalid container (ID|id) format"
 	[ ! -e "$TESTDIR/x" ] || fail "created $TESTDIR/x outside the root"
 	assert_no_leftovers
 }
 
 @test "create: id with a slash is rejected" {
 	run casco_detached create --bundle "$BUNDLE" a/b
-	expect_error "invalid (container )?id"
+	expect_error "invalid container (ID|id) format"
 	assert_no_leftovers
 }
 

@@ -222,21 +222,27 @@ assert_equal() {
 
 # Lines describing what still refers to $TESTDIR: mounts, processes, state.
 # Empty output means clean.  $1: only consider this container id's state dir.
-list_leftovers() {
-	local id=${1:-} p root cwd cmd
+# Runs in a subshell from / so that its own helpers never match.
+list_leftovers() (
+	local id=${1:-} pid pids root cwd cmd
+	cd / || return 1
 	# Mounts whose source root or mount point is inside the test directory.
 	awk -v d="$TESTDIR" 'index($4, d) == 1 || index($5, d) == 1 { print "mount: " $5 " (root " $4 ")" }' \
 		/proc/self/mountinfo
-	# Processes living in, or started with arguments naming, the test directory.
-	for p in /proc/[0-9]*; do
-		[ "${p#/proc/}" = "$$" ] && continue
-		[ "${p#/proc/}" = "$BASHPID" ] && continue
-		root=$(readlink "$p/root" 2>/dev/null) || continue
-		cwd=$(readlink "$p/cwd" 2>/dev/null) || cwd=
-		cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || cmd=
-		if [[ $root == "$TESTDIR"* || $cwd == "$TESTDIR"* || $cmd == *"$TESTDIR"* ]]; then
-			echo "process: ${p#/proc/} root=$root cwd=$cwd cmd=$cmd"
-		fi
+	# Processes living in, or started with arguments naming, the test
+	# directory (one find and one grep: forking per process is slow; the
+	# regex has its dots bracketed so grep's own arguments do not match).
+	pids=$({
+		find /proc/[0-9]*/ -maxdepth 1 \( -name root -o -name cwd \) -lname "$TESTDIR*" 2>/dev/null
+		grep -laE "${TESTDIR//./[.]}" /proc/[0-9]*/cmdline 2>/dev/null
+	} | cut -d/ -f3 | sort -un)
+	for pid in $pids; do
+		# The test's own shell may have cd'ed into the bundle.
+		[ "$pid" = "$$" ] || [ "$pid" = "${TEST_PID:-}" ] && continue
+		root=$(readlink "/proc/$pid/root" 2>/dev/null) || continue
+		cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) || cwd=
+		cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || cmd=
+		echo "process: $pid root=$root cwd=$cwd cmd=$cmd"
 	done
 	# State directories left in --root.
 	if [ -n "$id" ]; then
@@ -244,7 +250,7 @@ list_leftovers() {
 	elif [ -d "$ROOT" ]; then
 		find "$ROOT" -mindepth 1 -maxdepth 1 -printf 'state: %p\n'
 	fi
-}
+)
 
 # assert_no_leftovers [ID] — no mount, no process referring to $TESTDIR and
 # no state dir (for ID, or at all).  Processes get a few seconds to exit.
@@ -261,6 +267,7 @@ assert_no_leftovers() {
 # ---------------------------------------------------------- setup/teardown
 
 common_setup() {
+	TEST_PID=$BASHPID
 	TESTDIR=$(mktemp -d /tmp/casco-test.XXXXXX)
 	# Traversable, so a container in a user namespace can reach its rootfs.
 	chmod 0711 "$TESTDIR"
@@ -290,6 +297,7 @@ _force_cleanup() {
 common_teardown() {
 	[ -n "${TESTDIR:-}" ] && [ -d "$TESTDIR" ] || return 0
 	local id ids left
+	cd / || return 1
 	if [ -d "$ROOT" ]; then
 		ids=$("$CASCO" --root "$ROOT" list -q 2>/dev/null) || ids=
 		# Fall back to the directory names if `list` itself is broken.

@@ -299,7 +299,7 @@ common_teardown() {
 	local id ids left
 	cd / || return 1
 	if [ -d "$ROOT" ]; then
-		ids=$("$CASCO" --root "$ROOT" list -q 2>/dev/null) || ids=
+		ids=$(timeout -k 5 30 "$CASCO" --root "$ROOT" list -q 2>/dev/null) || ids=
 		# Fall back to the directory names if `list` itself is broken.
 		ids="$ids $(find "$ROOT" -mindepth 1 -maxdepth 1 -type d -printf '%f\n')"
 		for id in $(tr ' ' '\n' <<<"$ids" | sort -u); do

@@ -25,6 +25,7 @@
 #include "cgroup.h"
 #include "hooks.h"
 #include "lifecycle.h"
+#include "policy.h"
 #include "process.h"
 #include "user.h"
 
@@ -534,6 +535,10 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
       || cgroup_plan (spec, id, ctx->cgroup_disabled ? CGROUP_MANAGER_DISABLED : CGROUP_MANAGER_CGROUPFS,
                       &cg, err) < 0)
     return -1;
+  /* Secure values for what the config left out (a stated value wins). */
+  policy_apply_defaults (spec);
+  if (cg.use)
+    policy_default_pids (spec);
 
   if (state_root_open (root_of (ctx), true, &l->rootfd, err) < 0
       || state_dir_create (l->rootfd, id, &l->dirfd, err) < 0)
@@ -1213,6 +1218,8 @@ exec_in (const struct container_state *st, int pidfd, const struct exec_options 
   if (spec_load (bundle_fd, &s, err) < 0)
     return -1;
   __attribute__ ((cleanup (spec_freep))) struct spec *spec = s;
+  /* the container's process got these defaults at create: so does exec */
+  policy_apply_defaults (spec);
   char root_path[64];
   snprintf (root_path, sizeof root_path, "/proc/%d/root", (int) st->pid);
   _cleanup_close_ int root_fd = open (root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -268,6 +268,8 @@ drive_init (int sync_fd, pid_t *c1, const struct init_config *c, pid_t *init_pid
   /* The init's SYNC_HOOKS may overtake stage 1's SYNC_INIT_PID: hooks
      need the pid, so they wait until both have arrived. */
   bool hooks_pending = false;
+  /* Likewise READY may overtake it: done only when both have arrived. */
+  bool ready = false;
   _cleanup_close_ int notify_fd = -1;
   for (;;)
     {
@@ -285,6 +287,8 @@ drive_init (int sync_fd, pid_t *c1, const struct init_config *c, pid_t *init_pid
           if (forward_notify_fd (&t, steal_fd (&notify_fd), err) < 0)
             return -1;
         }
+      if (ready && *init_pid > 0 && !hooks_pending && notify_fd < 0)
+        return 0;
       struct sync_received r;
       if (sync_recv_fd (sync_fd, &r, err) < 0)
         return -1;
@@ -315,7 +319,8 @@ drive_init (int sync_fd, pid_t *c1, const struct init_config *c, pid_t *init_pid
           hooks_pending = true;
           break;
         case SYNC_READY:
-          return 0;
+          ready = true;
+          break;
         case SYNC_ERROR:
           casco_error_set (err, 0, "%s", m.text);
           (*err)->errno_ = m.errno_;

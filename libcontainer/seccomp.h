@@ -25,6 +25,15 @@ int seccomp_compile (const struct spec_seccomp *s, struct seccomp_program *out,
 int seccomp_install (const struct seccomp_program *p, int *listener_fd, struct casco_error **err);
 void seccomp_program_clear (struct seccomp_program *p);
 
+/* The built-in default profile (seccomp/default.json), compiled to BPF at
+   build time and embedded in the casco binary.  *out gets a copy to clear
+   with seccomp_program_clear; -1 when the binary was linked without it. */
+int seccomp_default_program (struct seccomp_program *out, struct casco_error **err);
+/* The subset of a profile's architectures ("SCMP_ARCH_X86_64", ...) this
+   machine runs: the native ABI and its compat ABIs.  Used to compile the
+   default profile for the build machine (and by its test).  Caller frees. */
+int seccomp_default_arches (char *const *listed, char ***out, struct casco_error **err);
+
 /* Hand a notify fd to the listener at s->listener_path, as runc does: one
    message with the fd (SCM_RIGHTS) and a JSON ContainerProcessState
    {ociVersion, fds: ["seccompFd"], pid, metadata, state}. */

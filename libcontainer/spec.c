@@ -1326,6 +1326,35 @@ spec_parse_process (const char *json, size_t len, struct spec_process **out,
   return 0;
 }
 
+static void
+seccomp_freep (struct spec_seccomp **sc)
+{
+  seccomp_free (*sc);
+  *sc = NULL;
+}
+
+void
+spec_seccomp_free (struct spec_seccomp *sc)
+{
+  seccomp_free (sc);
+}
+
+int
+spec_parse_seccomp (const char *json, size_t len, struct spec_seccomp **out,
+                    struct casco_error **err)
+{
+  *out = NULL;
+  __attribute__ ((cleanup (json_freep))) json_node *root = NULL;
+  if (parse_document (json, len, "seccomp profile", &root, err) < 0
+      || check_object (root, NULL, err) < 0)
+    return -1;
+  __attribute__ ((cleanup (seccomp_freep))) struct spec_seccomp *sc = xmalloc0 (sizeof *sc);
+  if (parse_seccomp (root, NULL, sc, err) < 0)
+    return -1;
+  *out = steal_pointer (&sc);
+  return 0;
+}
+
 int
 spec_parse_resources (const char *json, size_t len, struct spec_resources *out,
                       struct casco_error **err)

@@ -310,6 +310,12 @@ int spec_parse_process (const char *json, size_t len, struct spec_process **out,
                         struct casco_error **err);
 void spec_process_free (struct spec_process *p);
 
+/* Parse a bare LinuxSeccomp object (the built-in default profile, a
+   profile file).  Error paths are relative to that object ("syscalls[3]"). */
+int spec_parse_seccomp (const char *json, size_t len, struct spec_seccomp **out,
+                        struct casco_error **err);
+void spec_seccomp_free (struct spec_seccomp *sc);
+
 /* Structural checks: required fields, known enum values, ociVersion major 1,
    absolute paths where required.  Errors name the JSON path. */
 int spec_validate (const struct spec *s, struct casco_error **err);

@@ -98,6 +98,18 @@ resolve_rootfs (const struct spec *s, const char *bundle, char **out, struct cas
   return 0;
 }
 
+/* The config's filter, or casco's built-in default when it names none: a
+   config that forgets seccomp still runs confined (precompiled, so the
+   default costs no libseccomp work at run time). */
+static int
+seccomp_for (const struct spec *spec, struct seccomp_program *out, struct casco_error **err)
+{
+  if (spec->linux_ && spec->linux_->seccomp)
+    return seccomp_compile (spec->linux_->seccomp, out, err);
+  casco_debug ("linux.seccomp absent: using casco's default profile");
+  return seccomp_default_program (out, err);
+}
+
 /* casco needs what the rest of the code assumes; say so before anything is created. */
 static int
 check_supported (const struct spec *s, struct casco_error **err)
@@ -480,7 +492,7 @@ create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, 
   if (open_console (spec->process, opts->console_socket, foreground, &console_fd, &l->console_peer, err) < 0
       || caps_resolve (spec->process->capabilities, &c.caps, err) < 0
       || lsm_check (spec, spec->process, err) < 0
-      || seccomp_compile (spec->linux_->seccomp, &c.seccomp, err) < 0
+      || seccomp_for (spec, &c.seccomp, err) < 0
       || ns_plan_build (spec, &c.ns, err) < 0)
     return -1;
   /* A first state (no pid yet) names the cgroup, so that `delete --force`
@@ -1258,7 +1270,7 @@ exec_in (const struct container_state *st, int pidfd, const struct exec_options 
   if (open_console (proc, o->console_socket, !o->detach, &console_fd, console_peer, err) < 0
       || caps_resolve (proc->capabilities, &c.caps, err) < 0
       || lsm_check (spec, proc, err) < 0
-      || seccomp_compile (spec->linux_ ? spec->linux_->seccomp : NULL, &c.seccomp, err) < 0
+      || seccomp_for (spec, &c.seccomp, err) < 0
       || ns_plan_for_exec (st->pid, pidfd, &c.ns, err) < 0)
     return -1;
   c.console_fd = console_fd;

@@ -299,8 +299,12 @@ probe_host (void)
   bool any = controllers && controllers[strspn (controllers, " \n")] != '\0';
   if (v1 || !any)
     {
-      host.why_not = xasprintf ("this host has cgroup v1/hybrid: the cgroup2 mount at %s has %s", mp,
-                                any ? "only the controllers v1 left over" : "no controllers");
+      if (controllers)
+        controllers[strcspn (controllers, "\n")] = '\0';
+      host.why_not = any ? xasprintf ("this host has cgroup v1/hybrid: the cgroup2 mount at %s has only \"%s\", "
+                                      "v1 holds the other controllers", mp, controllers)
+                         : xasprintf ("this host has cgroup v1/hybrid: the cgroup2 mount at %s has no "
+                                      "controllers", mp);
       return &host;
     }
   host.mountpoint = steal_pointer (&mp);

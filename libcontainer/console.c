@@ -39,19 +39,8 @@ console_open_pty (const struct spec_console_size *size, int *master, int *slave,
 int
 console_send_fd (int sock, int fd, const char *name, struct casco_error **err)
 {
-  union { char buf[CMSG_SPACE (sizeof (int))]; struct cmsghdr align; } control;
-  memset (&control, 0, sizeof control);
-  struct iovec iov = { .iov_base = (void *) name, .iov_len = strlen (name) };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-                        .msg_control = control.buf, .msg_controllen = sizeof control.buf };
-  struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cmsg), &fd, sizeof (int));
-  while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
-    if (errno != EINTR)
-      return casco_error_set (err, errno, "send terminal to --console-socket");
+  if (send_with_fd (sock, name, strlen (name), fd) < 0)
+    return casco_error_set (err, errno, "send terminal to --console-socket");
   return 0;
 }
 

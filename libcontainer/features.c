@@ -10,16 +10,6 @@
 #include "mount.h"
 
 static void
-str_list (json_writer *w, const char *key, const char *const *v)
-{
-  jw_key (w, key);
-  jw_arr_open (w);
-  for (; *v; v++)
-    jw_str (w, *v);
-  jw_arr_close (w);
-}
-
-static void
 capabilities (json_writer *w)
 {
   jw_key (w, "capabilities");
@@ -46,14 +36,14 @@ seccomp_features (json_writer *w)
   jw_key (w, "seccomp");
   jw_obj_open (w);
   jw_kv_bool (w, "enabled", true);
-  str_list (w, "actions", (const char *const[]){
+  jw_kv_strv (w, "actions", (const char *const[]){
       "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
       "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE",
       "SCMP_ACT_TRAP", NULL });
-  str_list (w, "operators", (const char *const[]){
+  jw_kv_strv (w, "operators", (const char *const[]){
       "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT",
       "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", NULL });
-  str_list (w, "archs", (const char *const[]){
+  jw_kv_strv (w, "archs", (const char *const[]){
       "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64",
       "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
       "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64",
@@ -62,8 +52,8 @@ seccomp_features (json_writer *w)
   static const char *const flags[] = { "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
                                        "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
                                        "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL };
-  str_list (w, "knownFlags", flags);
-  str_list (w, "supportedFlags", flags);
+  jw_kv_strv (w, "knownFlags", flags);
+  jw_kv_strv (w, "supportedFlags", flags);
   jw_obj_close (w);
 }
 
@@ -83,13 +73,13 @@ features_json (void)
   jw_obj_open (w);
   jw_kv_str (w, "ociVersionMin", "1.0.0");
   jw_kv_str (w, "ociVersionMax", CASCO_SPEC_VERSION);
-  str_list (w, "hooks", (const char *const[]){ "prestart", "createRuntime", "createContainer",
+  jw_kv_strv (w, "hooks", (const char *const[]){ "prestart", "createRuntime", "createContainer",
                                                 "startContainer", "poststart", "poststop", NULL });
   _cleanup_strv_ char **options = mount_option_names ();
-  str_list (w, "mountOptions", (const char *const *) options);
+  jw_kv_strv (w, "mountOptions", (const char *const *) options);
   jw_key (w, "linux");
   jw_obj_open (w);
-  str_list (w, "namespaces", (const char *const[]){ "cgroup", "ipc", "mount", "network", "pid",
+  jw_kv_strv (w, "namespaces", (const char *const[]){ "cgroup", "ipc", "mount", "network", "pid",
                                                      "time", "user", "uts", NULL });
   capabilities (w);
   jw_key (w, "cgroup");

@@ -280,6 +280,16 @@ jw_kv_bool (json_writer *w, const char *key, bool v)
   jw_bool (w, v);
 }
 
+void
+jw_kv_strv (json_writer *w, const char *key, const char *const *v)
+{
+  jw_key (w, key);
+  jw_arr_open (w);
+  for (; v && *v; v++)
+    jw_str (w, *v);
+  jw_arr_close (w);
+}
+
 char *
 jw_finish (json_writer *w, size_t *len)
 {

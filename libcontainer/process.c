@@ -42,20 +42,7 @@ int
 sync_send_fd (int fd, int type, int passed_fd)
 {
   struct sync_msg m = { .type = type };
-  union { char buf[CMSG_SPACE (sizeof (int))]; struct cmsghdr align; } control;
-  memset (&control, 0, sizeof control);
-  struct iovec iov = { .iov_base = &m, .iov_len = offsetof (struct sync_msg, text) + 1 };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-                        .msg_control = control.buf, .msg_controllen = sizeof control.buf };
-  struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cmsg), &passed_fd, sizeof (int));
-  while (sendmsg (fd, &msg, MSG_NOSIGNAL) < 0)
-    if (errno != EINTR)
-      return -1;
-  return 0;
+  return send_with_fd (fd, &m, offsetof (struct sync_msg, text) + 1, passed_fd);
 }
 
 int
@@ -256,16 +243,6 @@ env_get (char **env, const char *key)
   return NULL;
 }
 
-static char **
-env_add (char **env, const char *entry)
-{
-  size_t n = strv_len (env);
-  env = xrealloc (env, (n + 2) * sizeof *env);
-  env[n] = xstrdup (entry);
-  env[n + 1] = NULL;
-  return env;
-}
-
 /* HOME from the container's /etc/passwd (never the host's), as runc does. */
 static char **
 env_complete (char **env, const struct spec_process *p)
@@ -282,10 +259,10 @@ env_complete (char **env, const struct spec_process *p)
             break;
           }
       _cleanup_free_ char *entry = xasprintf ("HOME=%s", home);
-      env = env_add (env, entry);
+      env = strv_append (env, entry);
     }
   if (p && p->terminal && env_get (env, "TERM") == NULL)
-    env = env_add (env, "TERM=xterm");
+    env = strv_append (env, "TERM=xterm");
   return env;
 }
 

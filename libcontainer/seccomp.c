@@ -300,19 +300,8 @@ seccomp_send_listener (const struct spec_seccomp *s, int notify_fd, pid_t pid,
   if (connect (sock, (struct sockaddr *) &addr, sizeof addr) < 0)
     return casco_error_config (err, "linux.seccomp.listenerPath", "connect to `%s`: %s",
                                s->listener_path, strerror (errno));
-  union { char buf[CMSG_SPACE (sizeof (int))]; struct cmsghdr align; } control;
-  memset (&control, 0, sizeof control);
-  struct iovec iov = { .iov_base = text, .iov_len = len };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-                        .msg_control = control.buf, .msg_controllen = sizeof control.buf };
-  struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cmsg), &notify_fd, sizeof (int));
-  while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
-    if (errno != EINTR)
-      return casco_error_config (err, "linux.seccomp.listenerPath", "send notify fd to `%s`: %s",
-                                 s->listener_path, strerror (errno));
+  if (send_with_fd (sock, text, len, notify_fd) < 0)
+    return casco_error_config (err, "linux.seccomp.listenerPath", "send notify fd to `%s`: %s",
+                               s->listener_path, strerror (errno));
   return 0;
 }

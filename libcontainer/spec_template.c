@@ -8,16 +8,6 @@
 #include "casco/util.h"
 
 static void
-str_array (json_writer *w, const char *key, const char *const *v)
-{
-  jw_key (w, key);
-  jw_arr_open (w);
-  for (; *v; v++)
-    jw_str (w, *v);
-  jw_arr_close (w);
-}
-
-static void
 mount_entry (json_writer *w, const char *dest, const char *type, const char *source,
              const char *const *options)
 {
@@ -26,7 +16,7 @@ mount_entry (json_writer *w, const char *dest, const char *type, const char *sou
   jw_kv_str (w, "type", type);
   jw_kv_str (w, "source", source);
   if (options)
-    str_array (w, "options", options);
+    jw_kv_strv (w, "options", options);
   jw_obj_close (w);
 }
 
@@ -55,15 +45,15 @@ write_process (json_writer *w)
   jw_kv_int (w, "uid", 0);
   jw_kv_int (w, "gid", 0);
   jw_obj_close (w);
-  str_array (w, "args", (const char *const[]){ "sh", NULL });
-  str_array (w, "env", (const char *const[]){
+  jw_kv_strv (w, "args", (const char *const[]){ "sh", NULL });
+  jw_kv_strv (w, "env", (const char *const[]){
       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm", NULL });
   jw_kv_str (w, "cwd", "/");
   jw_key (w, "capabilities");
   jw_obj_open (w);
-  str_array (w, "bounding", caps);
-  str_array (w, "effective", caps);
-  str_array (w, "permitted", caps);
+  jw_kv_strv (w, "bounding", caps);
+  jw_kv_strv (w, "effective", caps);
+  jw_kv_strv (w, "permitted", caps);
   jw_obj_close (w);
   jw_key (w, "rlimits");
   jw_arr_open (w);
@@ -136,11 +126,11 @@ write_linux (json_writer *w, bool rootless)
       jw_obj_close (w);
     }
   jw_arr_close (w);
-  str_array (w, "maskedPaths", (const char *const[]){
+  jw_kv_strv (w, "maskedPaths", (const char *const[]){
       "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
       "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware",
       "/proc/scsi", "/sys/devices/virtual/powercap", NULL });
-  str_array (w, "readonlyPaths", (const char *const[]){
+  jw_kv_strv (w, "readonlyPaths", (const char *const[]){
       "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL });
   jw_obj_close (w);
 }

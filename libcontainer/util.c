@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "casco/error.h"
@@ -119,6 +120,16 @@ strv_dup (char *const *v)
   return r;
 }
 
+char **
+strv_append (char **v, const char *s)
+{
+  size_t n = strv_len (v);
+  v = xrealloc (v, (n + 2) * sizeof *v);
+  v[n] = xstrdup (s);
+  v[n + 1] = NULL;
+  return v;
+}
+
 int
 write_all (int fd, const void *buf, size_t len)
 {
@@ -209,6 +220,25 @@ write_file_atomic_at (int dirfd, const char *name, const void *data, size_t len,
       unlinkat (dirfd, tmp, 0);
       return casco_error_set (err, saved, "rename `%s` to `%s`", tmp, name);
     }
+  return 0;
+}
+
+int
+send_with_fd (int sock, const void *data, size_t len, int fd)
+{
+  union { char buf[CMSG_SPACE (sizeof (int))]; struct cmsghdr align; } control;
+  memset (&control, 0, sizeof control);
+  struct iovec iov = { .iov_base = (void *) data, .iov_len = len };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                        .msg_control = control.buf, .msg_controllen = sizeof control.buf };
+  struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (cmsg), &fd, sizeof (int));
+  while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
+    if (errno != EINTR)
+      return -1;
   return 0;
 }
 

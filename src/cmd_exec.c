@@ -8,16 +8,6 @@
 enum { OPT_CONSOLE_SOCKET = 1000, OPT_PID_FILE, OPT_CWD, OPT_NO_NEW_PRIVS, OPT_PRESERVE_FDS,
        OPT_PROCESS_LABEL, OPT_APPARMOR, OPT_CGROUP, OPT_IGNORE_PAUSED };
 
-static char **
-strv_push (char **v, const char *s)
-{
-  size_t n = strv_len (v);
-  v = xrealloc (v, (n + 2) * sizeof *v);
-  v[n] = xstrdup (s);
-  v[n + 1] = NULL;
-  return v;
-}
-
 static int
 parse_gids (const char *text, struct exec_options *o)
 {
@@ -77,7 +67,7 @@ run_exec (struct cli *cli, int argc, char **argv)
         case 'e':
           if (strchr (optarg, '=') == NULL)
             return cli_usage_error (cli, &cmd_exec, "--env \"%s\": expected KEY=VALUE", optarg);
-          env = strv_push (env, optarg);
+          env = strv_append (env, optarg);
           break;
         case 'u': o.user = optarg; break;
         case 'g':
@@ -88,7 +78,7 @@ run_exec (struct cli *cli, int argc, char **argv)
             }
           gids = o.additional_gids;
           break;
-        case 'c': caps = strv_push (caps, optarg); break;
+        case 'c': caps = strv_append (caps, optarg); break;
         case OPT_NO_NEW_PRIVS: o.no_new_privs = true; break;
         case OPT_PRESERVE_FDS:
           if (parse_long (optarg, &n) < 0 || n < 0 || n > 65536)

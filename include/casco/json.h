@@ -55,6 +55,8 @@ void jw_raw (json_writer *w, const char *json);
 void jw_kv_str (json_writer *w, const char *key, const char *s);
 void jw_kv_int (json_writer *w, const char *key, int64_t v);
 void jw_kv_bool (json_writer *w, const char *key, bool v);
+/* "key": ["a", "b", ...] from a NULL-terminated vector. */
+void jw_kv_strv (json_writer *w, const char *key, const char *const *v);
 char *jw_finish (json_writer *w, size_t *len);    /* also frees w */
 
 #endif

@@ -39,6 +39,8 @@ char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 size_t strv_len (char *const *v);
 void strv_free (char **v);
 char **strv_dup (char *const *v);
+/* Append a copy of s; returns the (reallocated) vector. */
+char **strv_append (char **v, const char *s);
 
 /* Write all of buf / read up to len, retrying on EINTR and short writes. */
 int write_all (int fd, const void *buf, size_t len);
@@ -50,6 +52,9 @@ int read_file_at (int dirfd, const char *path, char **out, size_t *len, struct c
 /* Write data to dir/name atomically: temp file, fsync, rename. */
 int write_file_atomic_at (int dirfd, const char *name, const void *data, size_t len, mode_t mode,
                           struct casco_error **err);
+
+/* Send data (at least one byte) and one fd (SCM_RIGHTS) as one message. */
+int send_with_fd (int sock, const void *data, size_t len, int fd);
 
 /* Parse a decimal integer strictly (whole string, no overflow). */
 int parse_long (const char *s, long *out);

@@ -140,10 +140,20 @@ add_tmp_tmpfs() {
 	assert_output_contains "Operation not permitted"
 }
 
-@test "caps: without a capabilities key every set is empty" {
-	set_config 'del(.process.capabilities)'
+@test "caps: an empty capabilities object leaves every set empty" {
+	set_config '.process.capabilities = {}'
 	run_caps
 	assert_caps 0000000000000000 0000000000000000 0000000000000000 0000000000000000 0000000000000000
+}
+
+@test "caps: without a capabilities key the secure default applies (AUDIT_WRITE, KILL, NET_BIND_SERVICE)" {
+	# README: secure defaults fill in what a config leaves out.
+	requires_casco
+	set_config 'del(.process.capabilities)'
+	run_caps
+	local d
+	d=$(capmask $CAP_AUDIT_WRITE $CAP_KILL $CAP_NET_BIND_SERVICE)
+	assert_caps 0000000000000000 "$d" "$d" "$d" 0000000000000000
 }
 
 @test "caps: an unknown capability name is refused with its JSON path, nothing left behind" {

@@ -100,7 +100,7 @@ deny_mkdir() {
 	# PER_LINUX32 = 8; linux64 calls personality(PER_LINUX = 0).
 	set_seccomp SCMP_ACT_ALLOW '[{names: ["personality"], action: "SCMP_ACT_ERRNO",
 		args: [{index: 0, value: 8, op: "SCMP_CMP_EQ"}]}]'
-	run_sh 'linux64 echo linux64-ok; linux32 echo linux32-ok'
+	run_sh 'linux32 echo linux32-ok; linux64 echo linux64-ok'
 	assert_success
 	assert_output_contains linux64-ok
 	assert_output_not_contains linux32-ok
@@ -219,6 +219,28 @@ notify_roundtrip() {
 	wait_listener
 	jq -e '.metadata == "fg" and .state.id != null' "$TESTDIR/agent.json" ||
 		fail "bad agent JSON: $(cat "$TESTDIR/agent.json")"
+}
+
+@test "seccomp notify: the listenerPath of config.json at create time is used (later edits have no effect)" {
+	set_config '.process.noNewPrivileges = true'
+	start_listener -a
+	set_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+		listenerPath: $sock, listenerMetadata: "at-create",
+		syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_NOTIFY"}]}' --arg sock "$SOCK"
+	set_args sh -c 'mkdir /tmp/x && echo mkdir-returned-0'
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	assert_success
+	# runtime-spec: changes to config.json after create do not affect the container.
+	set_config '.linux.seccomp.listenerPath = $p | .linux.seccomp.listenerMetadata = "edited"' \
+		--arg p "$TESTDIR/nobody-listens.sock"
+	run casco start "$ID"
+	assert_success
+	wait_for_status "$ID" stopped
+	wait_listener
+	jq -e '.metadata == "at-create"' "$TESTDIR/agent.json" >/dev/null ||
+		fail "bad agent JSON: $(cat "$TESTDIR/agent.json")"
+	run cat "$CONTAINER_LOG"
+	assert_output_contains mkdir-returned-0
 }
 
 @test "seccomp notify: SCMP_ACT_NOTIFY without listenerPath is refused" {

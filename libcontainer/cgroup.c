@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <time.h>
 
 #include "casco/error.h"
@@ -29,6 +30,12 @@ static const char *const wanted_controllers[] = {
 
 /* How long destroy waits for the processes to go and freeze for them to stop. */
 #define WAIT_MS 10000
+
+/* Set on a cgroup casco made (or claimed empty) for a container, value its
+   path.  destroy kills and removes only cgroups that carry it: a create
+   refused because the cgroup was in use must not end in killing its
+   processes.  trusted.*: only the host's root can set it. */
+#define OWNER_XATTR "trusted.casco.owner"
 
 /* ---- small helpers ---------------------------------------------------------- */
 
@@ -812,9 +819,12 @@ cgroup_unified_key_check (const char *key, const char *controllers, struct casco
     return 0;
   _cleanup_free_ char *ctrl = xstrndup (key, strcspn (key, "."));
   if (!has_word (controllers, ctrl))
-    return casco_error_config (err, jpath, "the \"%s\" controller is not available in this cgroup (it has: %s)",
-                               ctrl, controllers && controllers[strspn (controllers, " \n")] ? controllers
-                                                                                           : "none");
+    {
+      _cleanup_free_ char *list = xstrndup (controllers ? controllers : "", strcspn (controllers ? controllers : "",
+                                                                                    "\n"));
+      return casco_error_config (err, jpath, "the \"%s\" controller is not available in this cgroup (it has: %s)",
+                                 ctrl, *list ? list : "none");
+    }
   return 0;
 }
 
@@ -1130,8 +1140,12 @@ make_path (int mfd, const char *path, const char *needed, struct created *made, 
     }
   /* The leaf was there already: reuse it only when nothing runs in it. */
   if (!made_leaf && populated (cur))
-    return casco_error_set (err, EBUSY, "cgroup `%s` is already in use: it holds processes (another "
+    return casco_error_set (err, 0, "cgroup `%s` is already in use: it holds processes (another "
                                         "container with the same linux.cgroupsPath?)", path);
+  /* Claimed before anything is written or any process joins; a kernel
+     without xattrs on cgroupfs just gets no protection. */
+  if (fsetxattr (cur, OWNER_XATTR, path, strlen (path), 0) < 0)
+    casco_debug ("cgroup `%s`: set %s: %s", path, OWNER_XATTR, strerror (errno));
   *leaf = steal_fd (&cur);
   return 0;
 }
@@ -1490,6 +1504,18 @@ remove_children (int dirfd, int depth)
   return ret;
 }
 
+/* Does the cgroup carry our mark for this path?  Without xattr support
+   (ENOTSUP) there is nothing to go by: assume it is ours, as before. */
+static bool
+owned (int fd, const char *path)
+{
+  char buf[PATH_MAX];
+  ssize_t n = fgetxattr (fd, OWNER_XATTR, buf, sizeof buf);
+  if (n < 0)
+    return errno != ENODATA;
+  return (size_t) n == strlen (path) && memcmp (buf, path, (size_t) n) == 0;
+}
+
 /* Kill everything in the cgroup and wait until it is empty. */
 static int
 kill_all (int fd, const char *path, struct casco_error **err)
@@ -1528,6 +1554,11 @@ cgroup_destroy (const char *path, struct casco_error **err)
     return -1;
   if (fd < 0)
     return 0;   /* already gone */
+  if (!owned (fd, path))
+    {
+      casco_warn ("cgroup `%s` was not created by casco for this container: left alone", path);
+      return 0;
+    }
   /* A paused container must be killable: SIGKILL reaches frozen tasks, but
      thawing first makes the fallback path (no cgroup.kill) work too. */
   if (frozen_at (fd))

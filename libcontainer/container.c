@@ -540,7 +540,9 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
   if (resolve_bundle (opts->bundle, &bundle, &bundle_fd, err) < 0)
     return -1;
   struct spec *s = NULL;
-  if (spec_load (bundle_fd, &s, err) < 0)
+  _cleanup_free_ char *config_text = NULL;
+  size_t config_len = 0;
+  if (spec_load_text (bundle_fd, &s, &config_text, &config_len, err) < 0)
     return -1;
   __attribute__ ((cleanup (spec_freep))) struct spec *spec = s;
   _cleanup_free_ char *rootfs = NULL;
@@ -565,7 +567,11 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
     }
   l->bundle = xstrdup (bundle);
   l->cgroup_path = cg.use ? xstrdup (cg.path) : NULL;
-  if (create_in_state_dir (l, id, spec, bundle, rootfs, &cg, opts, foreground, err) < 0)
+  /* start, exec and delete work from this copy: hooks, the seccomp
+     listener and exec's defaults are those the container was created with,
+     whatever happens to the bundle afterwards. */
+  if (write_file_atomic_at (l->dirfd, SAVED_CONFIG_NAME, config_text, config_len, 0600, err) < 0
+      || create_in_state_dir (l, id, spec, bundle, rootfs, &cg, opts, foreground, err) < 0)
     {
       /* Nothing is left behind: the process was reaped, now the cgroup and
          the directory. */
@@ -640,23 +646,24 @@ signal_start (int dirfd, const struct notify_target *t, struct casco_error **err
   return await_report (conn, t, err);
 }
 
+/* The config as it was at create, kept in the state directory. */
 static struct spec *
-load_bundle_spec (const char *bundle)
+load_saved_spec (int dirfd, const char *id)
 {
-  _cleanup_close_ int fd = open (bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
   struct spec *s = NULL;
   struct casco_error *err = NULL;
-  if (fd < 0 || spec_load (fd, &s, &err) < 0)
+  if (spec_load_text (dirfd, &s, NULL, NULL, &err) < 0)
     {
-      casco_debug ("bundle `%s` unreadable: no hooks or seccomp listener", bundle);
+      casco_debug ("container %s: saved config unreadable (%s): no hooks or seccomp listener",
+                   id, err ? err->msg : "?");
       casco_error_free (err);
       return NULL;
     }
   return s;
 }
 
-/* poststart and poststop only warn on failure, and need the hooks from
-   the bundle's config; a bundle that is gone means no hooks to run. */
+/* poststart and poststop only warn on failure, and take their hooks from
+   the config saved at create. */
 static void
 run_late_hooks (const struct spec *spec, const char *bundle, const char *id, pid_t pid, bool poststart)
 {
@@ -680,7 +687,7 @@ start_locked (int dirfd, const struct container_state *st, struct casco_error **
     {
     case CONTAINER_CREATED:
       {
-        __attribute__ ((cleanup (spec_freep))) struct spec *spec = load_bundle_spec (st->bundle);
+        __attribute__ ((cleanup (spec_freep))) struct spec *spec = load_saved_spec (dirfd, st->id);
         struct notify_target t = { spec, st->id, st->bundle, st->pid, "creating" };
         if (signal_start (dirfd, &t, err) < 0)
           return -1;
@@ -863,7 +870,7 @@ container_run (const struct casco_context *ctx, const char *id, const struct cre
               have_tty = true;
             }
         }
-      __attribute__ ((cleanup (spec_freep))) struct spec *spec = rc == 0 ? load_bundle_spec (l.bundle) : NULL;
+      __attribute__ ((cleanup (spec_freep))) struct spec *spec = rc == 0 ? load_saved_spec (l.dirfd, id) : NULL;
       struct notify_target t = { spec, id, l.bundle, l.init_pid, "creating" };
       if (rc == 0 && (rc = signal_start (l.dirfd, &t, err)) == 0)
         run_late_hooks (spec, l.bundle, id, l.init_pid, true);
@@ -1114,7 +1121,7 @@ container_delete (const struct casco_context *ctx, const char *id, bool force,
           /* the cgroup goes first: it also ends processes that escaped the init */
           if (st.cgroup_path[0] == '\0' || cgroup_destroy (st.cgroup_path, err) == 0)
             {
-              __attribute__ ((cleanup (spec_freep))) struct spec *spec = load_bundle_spec (st.bundle);
+              __attribute__ ((cleanup (spec_freep))) struct spec *spec = load_saved_spec (dirfd, id);
               run_late_hooks (spec, st.bundle, id, 0, false);
               rc = state_dir_remove (rootfd, id, err);
             }
@@ -1225,15 +1232,13 @@ exec_process_build (const struct exec_options *o, struct spec *spec, int root_fd
 }
 
 static int
-exec_in (const struct container_state *st, int pidfd, const struct exec_options *o,
+exec_in (int dirfd, const struct container_state *st, int pidfd, const struct exec_options *o,
          pid_t *pid, int *console_peer, struct casco_error **err)
 {
-  _cleanup_close_ int bundle_fd = open (st->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (bundle_fd < 0)
-    return casco_error_set (err, errno, "open bundle `%s`", st->bundle);
+  /* the config saved at create: editing the bundle since changes nothing */
   struct spec *s = NULL;
-  if (spec_load (bundle_fd, &s, err) < 0)
-    return -1;
+  if (spec_load_text (dirfd, &s, NULL, NULL, err) < 0)
+    return casco_error_wrap (err, "container %s: saved config", st->id);
   __attribute__ ((cleanup (spec_freep))) struct spec *spec = s;
   /* the container's process got these defaults at create: so does exec */
   policy_apply_defaults (spec);
@@ -1319,7 +1324,7 @@ container_exec (const struct casco_context *ctx, const char *id, const struct ex
     block_forwarded_signals (&old_mask);
   pid_t pid = 0;
   int console_peer = -1;
-  int rc = exec_in (&st, pidfd, o, &pid, &console_peer, err);
+  int rc = exec_in (dirfd, &st, pidfd, o, &pid, &console_peer, err);
   container_state_clear (&st);
   if (rc == 0 && !o->detach)
     {

@@ -1285,13 +1285,14 @@ spec_parse (const char *json, size_t len, struct spec **out, struct casco_error 
 }
 
 int
-spec_load (int bundle_dirfd, struct spec **out, struct casco_error **err)
+spec_load_text (int dirfd, struct spec **out, char **text_out, size_t *len_out,
+                 struct casco_error **err)
 {
   *out = NULL;
   _cleanup_free_ char *text = NULL;
   size_t len = 0;
   _cleanup_error_ struct casco_error *read_err = NULL;
-  if (read_file_at (bundle_dirfd, "config.json", &text, &len, &read_err) < 0)
+  if (read_file_at (dirfd, "config.json", &text, &len, &read_err) < 0)
     {
       if (read_err->errno_ == ENOENT)
         return casco_error_set (err, ENOENT,
@@ -1308,7 +1309,18 @@ spec_load (int bundle_dirfd, struct spec **out, struct casco_error **err)
         casco_error_wrap (err, "config.json");
       return -1;
     }
+  if (text_out)
+    {
+      *text_out = steal_pointer (&text);
+      *len_out = len;
+    }
   return 0;
+}
+
+int
+spec_load (int bundle_dirfd, struct spec **out, struct casco_error **err)
+{
+  return spec_load_text (bundle_dirfd, out, NULL, NULL, err);
 }
 
 int

@@ -301,6 +301,11 @@ struct spec
 int spec_parse (const char *json, size_t len, struct spec **out, struct casco_error **err);
 /* Read BUNDLE/config.json through the bundle dirfd and parse it. */
 int spec_load (int bundle_dirfd, struct spec **out, struct casco_error **err);
+/* Like spec_load, and also hands back the exact bytes parsed, so that a copy
+   of the config as it was at create can be kept (start, exec and delete must
+   not see later edits of the bundle). */
+int spec_load_text (int dirfd, struct spec **out, char **text, size_t *len,
+                    struct casco_error **err);
 void spec_free (struct spec *s);
 static inline void spec_freep (struct spec **s) { spec_free (*s); *s = NULL; }
 

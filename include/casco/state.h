@@ -40,6 +40,8 @@ struct container_state
 };
 
 #define EXEC_SOCK_NAME "exec.sock"
+/* the config as it was at create (spec_load_text reads this name) */
+#define SAVED_CONFIG_NAME "config.json"
 #define STATE_FILE_NAME "state.json"
 
 const char *container_status_name (enum container_status s);

@@ -840,6 +840,12 @@ cgroup_resources_writes (const struct spec_resources *r, struct cgroup_write **o
     ret = memory_writes (&r->memory, &w, err);
   if (ret == 0 && r->has_cpu)
     ret = cpu_writes (&r->cpu, &w, err);
+  /* 0 and -1 both mean "no limit" (engines send either); anything lower is
+     a mistake, not a limit. */
+  if (ret == 0 && r->has_pids && r->pids_limit < -1)
+    ret = casco_error_config (err, "linux.resources.pids.limit",
+                              "%" PRId64 " is not a limit: use a positive number, or -1 for none",
+                              r->pids_limit);
   if (ret == 0 && r->has_pids)
     add (&w, "pids.max", "linux.resources.pids.limit",
          r->pids_limit > 0 ? xasprintf ("%" PRId64, r->pids_limit) : xstrdup ("max"));

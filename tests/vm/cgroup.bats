@@ -20,6 +20,7 @@ setup() {
 teardown() {
 	[ "${CASCO_VM:-}" = 1 ] || return 0
 	common_teardown
+	[ -z "${LOOPDEV:-}" ] || losetup -d "$LOOPDEV" 2>/dev/null || true
 	# A test must not leave its cgroup behind either.
 	if [ -n "${CGDIR:-}" ] && [ -d "$CGDIR" ]; then
 		echo 1 >"$CGDIR/cgroup.kill" 2>/dev/null || true
@@ -125,6 +126,59 @@ start_detached() {
 	[ ! -e "$CGDIR" ]
 }
 
+@test "cgroup: SIGKILL of casco during create, then delete --force removes the cgroup and the state" {
+	# a createRuntime hook holds create after the cgroup exists
+	set_config '.hooks.createRuntime = [{path: "/bin/sh",
+		args: ["sh", "-c", "echo $$ >'"$TESTDIR"'/hook.pid; exec sleep 60"]}]'
+	set_args sleep 60
+	"$CASCO" --root "$ROOT" create --bundle "$BUNDLE" "$ID" </dev/null >>"$CONTAINER_LOG" 2>&1 &
+	local casco_pid=$!
+	retry 150 0.1 test -s "$TESTDIR/hook.pid"
+	[ -d "$CGDIR" ]
+	kill -KILL "$casco_pid"
+	wait "$casco_pid" || true
+	# the hook is the test's own sleeper, not the runtime's leftover
+	kill -KILL "$(cat "$TESTDIR/hook.pid")" 2>/dev/null || true
+	[ -d "$ROOT/$ID" ]
+	run casco delete --force "$ID"
+	assert_success
+	[ ! -e "$CGDIR" ] || fail "cgroup $CGDIR left after delete --force"
+	[ ! -e "$ROOT/$ID" ] || fail "state directory left after delete --force"
+	assert_no_leftovers
+}
+
+@test "cgroup: negative limits are refused naming the field, nothing created" {
+	local jq_limit path
+	for pair in '.linux.resources.memory.limit = -5|linux.resources.memory.limit' \
+		'.linux.resources.memory.reservation = -2|linux.resources.memory.reservation' \
+		'.linux.resources.cpu.quota = -7|linux.resources.cpu.quota' \
+		'.linux.resources.pids.limit = -3|linux.resources.pids.limit'; do
+		jq_limit=${pair%|*} path=${pair#*|}
+		set_config "$jq_limit"
+		set_args true
+		run casco run --bundle "$BUNDLE" "$ID"
+		assert_failure
+		assert_output_contains "$path"
+		[ ! -e "$CGDIR" ] || fail "$path: cgroup created"
+		[ ! -e "$ROOT/$ID" ] || fail "$path: state left"
+		set_config 'del(.linux.resources.memory) | del(.linux.resources.cpu) | del(.linux.resources.pids)'
+	done
+}
+
+@test "unified: a key with '..' or '/' is refused, nothing created" {
+	local key
+	for key in '../memory.max' 'memory.max/..' '..'; do
+		set_config ".linux.resources.unified = {\"$key\": \"1\"}"
+		set_args true
+		run casco run --bundle "$BUNDLE" "$ID"
+		assert_failure
+		assert_output_contains 'linux.resources.unified'
+		[ ! -e "$CGDIR" ] || fail "$key: cgroup created"
+		[ ! -e "$ROOT/$ID" ] || fail "$key: state left"
+	done
+	[ ! -e $CG/memory.max ] || [ "$(cat $CG/memory.max 2>/dev/null)" != 1 ]
+}
+
 # ------------------------------------------------------------------ memory
 
 @test "memory: a 32M limit OOM-kills a 100M allocation, 10M is fine" {
@@ -141,6 +195,20 @@ start_detached() {
 	ooms=$(cg_value memory.events oom_kill)
 	echo "# memory: oom_kill=$ooms max=$(cg_value memory.events max)" >&3
 	[ "$ooms" -ge 1 ]
+}
+
+@test "events: the stream reports an OOM kill" {
+	set_config '.linux.resources.memory = {limit: 33554432, swap: 33554432}'
+	start_detached 'sleep 3; head -c 100m /dev/zero | tail >/dev/null; sleep 60'
+	"$CASCO" --root "$ROOT" events --interval 200ms "$ID" >"$TESTDIR/events" 2>&1 &
+	local events_pid=$!
+	local seen=0
+	retry 150 0.2 grep -q '"type":"oom"' "$TESTDIR/events" || seen=$?
+	kill "$events_pid" 2>/dev/null || true
+	wait "$events_pid" 2>/dev/null || true
+	[ "$seen" -eq 0 ] || fail "no oom event: $(tail -n 3 "$TESTDIR/events")"
+	# the statistics lines around it are runc's shape
+	grep -m1 '"type":"stats"' "$TESTDIR/events" | jq -e '.data.memory.usage.limit == 33554432'
 }
 
 @test "memory: reservation and unified memory.high are written" {
@@ -284,6 +352,31 @@ allow_mknod() {
 	assert_output_contains "blk=1"
 }
 
+@test "io: a 1 MiB/s write throttle on a loop device is in io.max and holds" {
+	modprobe loop 2>/dev/null || true
+	truncate -s 16M "$TESTDIR/disk.img"
+	LOOPDEV=$(losetup -f --show "$TESTDIR/disk.img")
+	local major minor
+	major=$((0x$(stat -c %t "$LOOPDEV"))) minor=$((0x$(stat -c %T "$LOOPDEV")))
+	set_config ".linux.resources.blockIO.throttleWriteBpsDevice = [{major: $major, minor: $minor, rate: 1048576}]
+		| .linux.devices += [{path: \"/dev/disk0\", type: \"b\", major: $major, minor: $minor, fileMode: 432}]
+		| .linux.resources.devices += [{allow: true, type: \"b\", major: $major, minor: $minor, access: \"rwm\"}]"
+	# 3 MiB written with O_DIRECT; elapsed time in centiseconds from /proc/uptime
+	start_detached 'read t0 _ </proc/uptime
+		dd if=/dev/zero of=/dev/disk0 bs=256K count=12 oflag=direct 2>/dev/null; echo dd=$?
+		read t1 _ </proc/uptime
+		echo elapsed_cs=$(( ${t1%.*}${t1#*.} - ${t0%.*}${t0#*.} )); sleep 60'
+	grep -q "^$major:$minor .*wbps=1048576" "$CGDIR/io.max"
+	retry 200 0.2 grep -q 'elapsed_cs=' "$CONTAINER_LOG"
+	run cat "$CONTAINER_LOG"
+	assert_output_contains "dd=0"
+	local cs
+	cs=$(sed -n 's/^elapsed_cs=//p' "$CONTAINER_LOG")
+	echo "# io: 3 MiB at 1 MiB/s took ${cs}0 ms" >&3
+	# the first slice may pass unthrottled: at least 1.5 s for 3 MiB
+	[ "$cs" -ge 150 ] || fail "3 MiB written in ${cs}0 ms: not throttled"
+}
+
 @test "devices: a config rule allowing the device lets the open reach the driver" {
 	allow_mknod
 	set_config '.linux.resources.devices = [{allow: false, access: "rwm"},
@@ -336,16 +429,25 @@ allow_mknod() {
 
 # ------------------------------------------------------- pause/update/stats
 
-@test "pause/resume freeze and thaw the cgroup" {
-	start_detached 'sleep 60'
+@test "pause/resume freeze and thaw the cgroup: no progress while paused" {
+	start_detached 'while :; do echo tick; sleep 0.1; done'
+	retry 50 0.2 grep -q tick "$CONTAINER_LOG"
 	run casco pause "$ID"
 	assert_success
 	[ "$(cg_value cgroup.events frozen)" = 1 ]
 	[ "$(container_status "$ID")" = paused ]
+	local before after
+	before=$(wc -l <"$CONTAINER_LOG")
+	sleep 1.5
+	after=$(wc -l <"$CONTAINER_LOG")
+	[ "$before" -eq "$after" ] || fail "paused container went on: $before -> $after lines"
 	run casco resume "$ID"
 	assert_success
 	[ "$(cg_value cgroup.events frozen)" = 0 ]
 	[ "$(container_status "$ID")" = running ]
+	sleep 1
+	after=$(wc -l <"$CONTAINER_LOG")
+	[ "$after" -gt "$before" ] || fail "resumed container made no progress"
 }
 
 @test "delete --force removes a paused container and its cgroup" {
@@ -360,7 +462,7 @@ allow_mknod() {
 @test "update: memory, pids and cpu limits change in place" {
 	set_config '.linux.resources.memory = {limit: 134217728}'
 	start_detached 'sleep 60'
-	run casco update --memory 64m --pids-limit 20 --cpu-quota 50000 --cpu-period 100000 "$ID"
+	run casco update --memory 64M --pids-limit 20 --cpu-quota 50000 --cpu-period 100000 "$ID"
 	assert_success
 	[ "$(cat "$CGDIR/memory.max")" = 67108864 ]
 	[ "$(cat "$CGDIR/pids.max")" = 20 ]

@@ -399,12 +399,13 @@ mount_plan_build (const struct spec_mount *m, size_t index, struct mount_plan *o
       mount_plan_clear (out);
       return casco_error_config (err, path, "a filesystem type is required unless the mount is a bind");
     }
+  /* "cgroup" is what runc's, Docker's and containerd's default configs
+     say for /sys/fs/cgroup; runc picks the host's cgroup version.  casco is
+     v2-only, so the container's cgroup filesystem is always cgroup2. */
   if (out->kind == MOUNT_KIND_FS && strcmp (out->fstype, "cgroup") == 0)
     {
-      snprintf (path, sizeof path, "mounts[%zu].type", index);
-      mount_plan_clear (out);
-      return casco_error_config (err, path, "cgroup v1 is not supported: casco supports cgroup v2 only; "
-                                            "use type \"cgroup2\"");
+      casco_debug ("mounts[%zu]: type \"cgroup\" is mounted as cgroup2 (casco supports cgroup v2 only)", index);
+      out->fstype = "cgroup2";
     }
   if (plan_check_destination (out, index, err) < 0)
     {

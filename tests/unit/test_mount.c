@@ -1,6 +1,6 @@
 /* Mount option parsing and planning: options → MS_* flags, MOUNT_ATTR_*
    attributes, propagation and fs data, the way runc reads them; plus the
-   pure refusal rules (cgroup v1, idmap, /proc destinations, sysctls). */
+   pure rules (cgroup -> cgroup2, idmap, /proc destinations, sysctls). */
 #include <stdlib.h>
 #include <sys/mount.h>
 
@@ -282,20 +282,20 @@ test_plan_bind_kinds (void)
 }
 
 static void
-test_plan_cgroup_v1_refused (void)
+test_plan_cgroup_is_cgroup2 (void)
 {
   struct mount_plan p;
   struct casco_error *err = NULL;
-  CHECK (plan (mk ("/sys/fs/cgroup", "cgroup", "cgroup", OPTS ("ro")), 5, &p, &err) == -1);
-  CHECK (err != NULL);
-  if (err)
-    {
-      CHECK_STR (err->json_path, "mounts[5].type");
-      CHECK_CONTAINS (err->msg, "cgroup v2 only");
-    }
+  /* engines' default configs say "cgroup": casco mounts cgroup2 */
+  CHECK (plan (mk ("/sys/fs/cgroup", "cgroup", "cgroup", OPTS ("ro")), 5, &p, &err) == 0);
+  CHECK (err == NULL);
+  CHECK_STR (p.fstype, "cgroup2");
+  CHECK (p.kind == MOUNT_KIND_FS);
+  mount_plan_clear (&p);
   casco_error_free (err);
   err = NULL;
   CHECK (plan (mk ("/sys/fs/cgroup", "cgroup2", "cgroup", NULL), 5, &p, &err) == 0);
+  CHECK_STR (p.fstype, "cgroup2");
   mount_plan_clear (&p);
 }
 
@@ -416,7 +416,7 @@ main (void)
   RUN (test_idmap_refused);
   RUN (test_tmpcopyup);
   RUN (test_plan_bind_kinds);
-  RUN (test_plan_cgroup_v1_refused);
+  RUN (test_plan_cgroup_is_cgroup2);
   RUN (test_plan_refusals);
   RUN (test_plan_proc_destinations);
   RUN (test_clean_path);

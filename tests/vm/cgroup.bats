@@ -179,6 +179,41 @@ start_detached() {
 	[ ! -e $CG/memory.max ] || [ "$(cat $CG/memory.max 2>/dev/null)" != 1 ]
 }
 
+@test "cgroup: a cgroup namespace is rooted at the container's cgroup, and cgroup2 mounts inside" {
+	set_config '.linux.namespaces += [{type: "cgroup"}]
+		| .mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup",
+			options: ["nosuid", "noexec", "nodev", "relatime", "ro"]}]
+		| .linux.resources.memory = {limit: 67108864}'
+	run_sh 'cat /proc/self/cgroup; echo max=$(cat /sys/fs/cgroup/memory.max)
+		grep " /sys/fs/cgroup " /proc/self/mountinfo'
+	assert_success
+	assert_output_contains "0::/"
+	assert_output_not_contains "casco/$ID"
+	assert_output_contains "max=67108864"
+	assert_output_matches '/sys/fs/cgroup ro,[^ ]* - cgroup2 '
+}
+
+@test "cpu, io, hugetlb: burst, idle, blkio weight and hugepage limits are written" {
+	local hp=
+	for f in $CG/hugetlb.*.max; do
+		[ -e "$f" ] && hp=${f#"$CG"/hugetlb.} && hp=${hp%.max} && break
+	done
+	set_config '.linux.resources.cpu = {quota: 50000, period: 100000, burst: 10000, idle: 0}
+		| .linux.resources.blockIO = {weight: 500}'
+	[ -z "$hp" ] || set_config ".linux.resources.hugepageLimits = [{pageSize: \"$hp\", limit: 4194304}]"
+	start_detached 'sleep 60'
+	[ "$(cat "$CGDIR/cpu.max")" = "50000 100000" ]
+	[ "$(cat "$CGDIR/cpu.max.burst")" = 10000 ]
+	[ "$(cat "$CGDIR/cpu.idle")" = 0 ]
+	# io.weight takes runc's 10..1000 -> 1..10000 mapping (500 -> 4950);
+	# without io.cost, BFQ's io.bfq.weight takes the v1 value as is
+	grep -qx "default 4950" "$CGDIR/io.weight" 2>/dev/null ||
+		grep -qx 'default 500' "$CGDIR/io.bfq.weight"
+	if [ -n "$hp" ]; then
+		[ "$(cat "$CGDIR/hugetlb.$hp.max")" = 4194304 ]
+	fi
+}
+
 # ------------------------------------------------------------------ memory
 
 @test "memory: a 32M limit OOM-kills a 100M allocation, 10M is fine" {

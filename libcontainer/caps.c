@@ -4,6 +4,7 @@
 #include <sys/prctl.h>
 
 #include "casco/error.h"
+#include "casco/explain.h"
 #include "casco/log.h"
 #include "casco/util.h"
 #include "caps.h"
@@ -65,9 +66,47 @@ caps_resolve (const struct spec_capabilities *caps, struct cap_sets *out, struct
   return 0;
 }
 
+/* --explain: "cap_kill,cap_net_bind_service=eip" (libcap's text form). */
+static char *
+caps_text_now (void)
+{
+  cap_t now = cap_get_proc ();
+  char *text = now ? cap_to_text (now, NULL) : NULL;
+  char *copy = xstrdup (text ? text : "?");
+  cap_free (text);
+  cap_free (now);
+  return copy;
+}
+
+static char *
+caps_names (uint64_t mask)
+{
+  char *list = xstrdup ("");
+  for (int c = 0; c <= kernel_last_cap () && c < 64; c++)
+    if (mask & (UINT64_C (1) << c))
+      {
+        char *name = cap_to_name (c);
+        char *longer = xasprintf ("%s%s%s", list, list[0] ? "," : "", name ? name : "?");
+        cap_free (name);
+        free (list);
+        list = longer;
+      }
+  if (list[0] == '\0')
+    {
+      free (list);
+      list = xstrdup ("(none)");
+    }
+  return list;
+}
+
 int
 caps_drop_bounding (const struct cap_sets *s, struct casco_error **err)
 {
+  if (casco_explain_enabled)
+    {
+      _cleanup_free_ char *now = caps_text_now ();
+      casco_explain_line (EXPLAIN_D04, "capabilities before: \"%s\" (what the setup process holds)", now);
+    }
   /* Needs CAP_SETPCAP, which we still hold: done before the uid switch. */
   for (int cap = 0; cap <= kernel_last_cap (); cap++)
     {
@@ -127,5 +166,12 @@ caps_apply (const struct cap_sets *s, struct casco_error **err)
     if ((s->ambient & (UINT64_C (1) << c))
         && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
       return casco_error_set (err, errno, "raise ambient capability %d (must also be permitted and inheritable)", c);
+  if (casco_explain_enabled)
+    {
+      _cleanup_free_ char *now = caps_text_now ();
+      _cleanup_free_ char *bounding = caps_names (s->bounding);
+      casco_explain_line (EXPLAIN_D04, "capabilities after: \"%s\"; bounding set %s: no other "
+                          "capability can be regained, even by a setuid binary", now, bounding);
+    }
   return 0;
 }

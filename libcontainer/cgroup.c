@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "casco/error.h"
+#include "casco/explain.h"
 #include "casco/log.h"
 #include "casco/syscalls.h"
 #include "casco/util.h"
@@ -449,6 +450,7 @@ cgroup_plan_decide (const struct spec *s, const char *id, enum cgroup_manager m,
     {
       if (limit)
         casco_warn ("%s: ignored: --cgroup-manager disabled runs the container without resource limits", limit);
+      explain (D07, "cgroup: none (--cgroup-manager disabled): no memory, cpu or pids limit applies");
       return 0;
     }
   _cleanup_free_ char *path = NULL;
@@ -461,6 +463,8 @@ cgroup_plan_decide (const struct spec *s, const char *id, enum cgroup_manager m,
                                                "--cgroup-manager disabled to run without limits",
                                    why_not ? why_not : "no usable cgroup v2");
       casco_debug ("no cgroup for the container: %s", why_not ? why_not : "no usable cgroup v2");
+      explain (D07, "no cgroup: %s; the config asks for no limit, so none applies (a memory or pids "
+                    "limit would be refused here rather than ignored)", why_not ? why_not : "no usable cgroup v2");
       return 0;
     }
   out->use = true;
@@ -501,6 +505,8 @@ cgroup_plan (const struct spec *s, const char *id, enum cgroup_manager m, struct
     {
       casco_debug ("no cgroup for the container: %s%s is not writable and no limit is asked",
                    h->mountpoint, out->path);
+      explain (D07, "no cgroup: %s%s is not writable and the config asks for no limit", h->mountpoint,
+               out->path);
       cgroup_plan_clear (out);
     }
   return 0;
@@ -1184,6 +1190,20 @@ create_steps (int mfd, const struct cgroup_plan *p, const struct spec_resources 
     return casco_error_set (err, errno, "read `%s/cgroup.controllers`", p->path);
   if (apply_writes (leaf, w, n, controllers, err) < 0 || install_devices (leaf, p, r, err) < 0)
     return casco_error_wrap (err, "cgroup `%s`", p->path);
+  if (casco_explain_enabled)
+    {
+      _cleanup_free_ char *limits = xstrdup ("");
+      for (size_t i = 0; i < n; i++)
+        {
+          char *longer = xasprintf ("%s %s=%s", limits, w[i].file, w[i].value);
+          free (limits);
+          limits = longer;
+        }
+      casco_explain_line (EXPLAIN_D07, "cgroup: %s created with controllers \"%.*s\"; limits:%s; device "
+                          "filter: %zu allowed device rules; the init is cloned straight into it",
+                          p->path, (int) strcspn (controllers, "\n"), controllers, n ? limits : " none",
+                          p->n_devices);
+    }
   *fd = steal_fd (&leaf);
   return 0;
 }

@@ -17,6 +17,7 @@
 
 #include "casco/container.h"
 #include "casco/error.h"
+#include "casco/explain.h"
 #include "casco/log.h"
 #include "casco/spec.h"
 #include "casco/syscalls.h"
@@ -547,6 +548,8 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
   __attribute__ ((cleanup (spec_freep))) struct spec *spec = s;
   _cleanup_free_ char *rootfs = NULL;
   __attribute__ ((cleanup (cgroup_plan_clear))) struct cgroup_plan cg = { 0 };
+  explain (D00, "creating container %s from bundle %s; [Dnn] is the OWASP Docker Top 10 item the "
+                "step defends against", id, bundle);
   if (spec_validate (spec, err) < 0
       || check_supported (spec, err) < 0
       || resolve_rootfs (spec, bundle, &rootfs, err) < 0
@@ -1240,6 +1243,9 @@ exec_in (int dirfd, const struct container_state *st, int pidfd, const struct ex
   if (spec_load_text (dirfd, &s, NULL, NULL, err) < 0)
     return casco_error_wrap (err, "container %s: saved config", st->id);
   __attribute__ ((cleanup (spec_freep))) struct spec *spec = s;
+  explain (D00, "exec: a new process in container %s (init pid %d), with the container's namespaces, "
+                "cgroup and restrictions; [Dnn] is the OWASP Docker Top 10 item the step defends against",
+           st->id, (int) st->pid);
   /* the container's process got these defaults at create: so does exec */
   policy_apply_defaults (spec);
   char root_path[64];

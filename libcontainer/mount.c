@@ -14,6 +14,7 @@
 #include <linux/magic.h>
 
 #include "casco/error.h"
+#include "casco/explain.h"
 #include "casco/log.h"
 #include "casco/syscalls.h"
 #include "casco/util.h"
@@ -964,6 +965,31 @@ mount_fs (const struct mount_env *env, const struct spec_mount *m, const struct 
   return apply_propagation (mnt, p, what, err);
 }
 
+/* --explain: what was mounted where, with which options, and why it matters. */
+static void
+explain_mount (const struct mount_env *env, const struct spec_mount *m, const struct mount_plan *p)
+{
+  _cleanup_free_ char *opts = xstrdup ("");
+  for (size_t i = 0; m->options && m->options[i]; i++)
+    {
+      char *longer = xasprintf ("%s%s%s", opts, i ? "," : "", m->options[i]);
+      free (opts);
+      opts = longer;
+    }
+  bool ro = (p->attr_set & MOUNT_ATTR_RDONLY) || (p->o.rec_attr_set & MOUNT_ATTR_RDONLY);
+  if (p->kind == MOUNT_KIND_BIND)
+    {
+      _cleanup_free_ char *src = bind_source_path (env->bundle_path, m->source);
+      casco_explain_line (EXPLAIN_D06, "mount: bind host path %s -> %s (%s)%s", src, p->dest, opts,
+                          ro ? "" : ": WRITABLE from the container, keep secrets and the host's "
+                                    "state out of such paths");
+      return;
+    }
+  casco_explain_line (p->kind == MOUNT_KIND_REMOUNT ? EXPLAIN_D09 : EXPLAIN_D04,
+                      "mount: %s %s -> %s (%s)", p->kind == MOUNT_KIND_REMOUNT ? "remount" : p->fstype,
+                      m->source ? m->source : "none", p->dest, opts[0] ? opts : "no options");
+}
+
 int
 mount_perform (const struct mount_env *env, const struct spec_mount *m, size_t index, struct casco_error **err)
 {
@@ -973,14 +999,20 @@ mount_perform (const struct mount_env *env, const struct spec_mount *m, size_t i
   _cleanup_free_ char *what = xasprintf ("mounts[%zu] (%s on `%s`)", index,
                                          p.kind == MOUNT_KIND_BIND ? "bind" : p.fstype, p.dest);
   casco_debug ("%s", what);
+  int rc;
   switch (p.kind)
     {
     case MOUNT_KIND_BIND:
-      return mount_bind (env, m, &p, index, what, err);
+      rc = mount_bind (env, m, &p, index, what, err);
+      break;
     case MOUNT_KIND_REMOUNT:
-      return mount_remount (env, &p, index, what, err);
-    case MOUNT_KIND_FS:
+      rc = mount_remount (env, &p, index, what, err);
+      break;
+    default:
+      rc = mount_fs (env, m, &p, index, what, err);
       break;
     }
-  return mount_fs (env, m, &p, index, what, err);
+  if (rc == 0 && casco_explain_enabled)
+    explain_mount (env, m, &p);
+  return rc;
 }

@@ -4,8 +4,10 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 
 #include "casco/error.h"
+#include "casco/explain.h"
 #include "casco/log.h"
 #include "casco/util.h"
 #include "ns.h"
@@ -59,12 +61,98 @@ ns_plan_close (struct ns_plan *plan)
     closep (&plan->join_fd[t]);
 }
 
+/* ---- --explain ---------------------------------------------------------- */
+
+/* What each namespace gives the container, and what sharing it means. */
+static const struct
+{
+  enum explain_item item;
+  const char *own;
+  const char *shared;
+} ns_why[SPEC_NS_COUNT] = {
+  [SPEC_NS_PID] = { EXPLAIN_D04, "its processes see only each other, the init is PID 1, host processes "
+                                 "cannot be signalled or traced",
+                    "it sees and may signal every host process" },
+  [SPEC_NS_NETWORK] = { EXPLAIN_D03, "its own network stack: only a loopback interface, no route to the host "
+                                     "or the outside until one is configured",
+                        "it uses the host's interfaces, ports and routes" },
+  [SPEC_NS_MOUNT] = { EXPLAIN_D04, "its own mount table: mounts made for it never appear on the host",
+                      "its mounts would be the host's" },
+  [SPEC_NS_IPC] = { EXPLAIN_D04, "its own SysV IPC objects and POSIX message queues",
+                    "it shares SysV shared memory, semaphores and message queues with the host" },
+  [SPEC_NS_UTS] = { EXPLAIN_D04, "its own hostname and domain name",
+                    "setting its hostname would rename the host" },
+  [SPEC_NS_USER] = { EXPLAIN_D01, "its ids are mapped: root inside need not be root outside",
+                     "uid 0 inside is uid 0 on the host: the capability, seccomp and read-only steps "
+                     "below are what confine it" },
+  [SPEC_NS_CGROUP] = { EXPLAIN_D04, "its view of the cgroup tree starts at its own cgroup",
+                       "it sees the host's cgroup paths" },
+  [SPEC_NS_TIME] = { EXPLAIN_D04, "its own monotonic and boot-time clock offsets",
+                     "it shares the host's clocks" },
+};
+
+/* The namespace this process is in, as the host's /proc names it. */
+static unsigned long
+ns_inode (enum spec_ns_type t)
+{
+  char path[64];
+  snprintf (path, sizeof path, "/proc/self/ns/%s", spec_ns_proc_name (t));
+  struct stat sb;
+  return stat (path, &sb) == 0 ? (unsigned long) sb.st_ino : 0;
+}
+
+/* pid and time namespaces apply to children only, and the kernel names
+   them for the caller only once it has one: these two are told by the
+   init, which lives in them (ns_explain_entered). */
+static bool
+ns_for_children (enum spec_ns_type t)
+{
+  return t == SPEC_NS_PID || t == SPEC_NS_TIME;
+}
+
+static void
+explain_created (enum spec_ns_type t)
+{
+  if (casco_explain_enabled && !ns_for_children (t))
+    casco_explain_line (ns_why[t].item, "%s namespace: created, inode %lu: %s", spec_ns_name (t),
+                        ns_inode (t), ns_why[t].own);
+}
+
+static void
+explain_joined (enum spec_ns_type t, int fd)
+{
+  struct stat sb;
+  if (casco_explain_enabled)
+    casco_explain_line (ns_why[t].item, "%s namespace: joined, inode %lu: %s", spec_ns_name (t),
+                        fstat (fd, &sb) == 0 ? (unsigned long) sb.st_ino : 0, ns_why[t].own);
+}
+
+void
+ns_explain_entered (const struct ns_plan *plan)
+{
+  for (int t = 0; casco_explain_enabled && t < SPEC_NS_COUNT; t++)
+    if (ns_for_children (t) && plan->create[t])
+      casco_explain_line (ns_why[t].item, "%s namespace: created, inode %lu: %s; this process is pid %d "
+                          "in it", spec_ns_name (t), ns_inode (t), ns_why[t].own, (int) getpid ());
+}
+
+void
+ns_explain_shared (const struct ns_plan *plan)
+{
+  for (int t = 0; casco_explain_enabled && t < SPEC_NS_COUNT; t++)
+    if (!plan->create[t] && plan->join_fd[t] < 0)
+      casco_explain_line (ns_why[t].item, "%s namespace: not in linux.namespaces, shared with the host: %s",
+                          spec_ns_name (t), ns_why[t].shared);
+}
+
 int
 ns_join_user (const struct ns_plan *plan, struct casco_error **err)
 {
   int fd = plan->join_fd[SPEC_NS_USER];
   if (fd >= 0 && setns (fd, CLONE_NEWUSER) < 0)
     return casco_error_set (err, errno, "join user namespace");
+  if (fd >= 0)
+    explain_joined (SPEC_NS_USER, fd);
   return 0;
 }
 
@@ -77,6 +165,7 @@ ns_join_others (const struct ns_plan *plan, struct casco_error **err)
         continue;
       if (setns (plan->join_fd[t], spec_ns_clone_flag (t)) < 0)
         return casco_error_set (err, errno, "join %s namespace", spec_ns_name (t));
+      explain_joined (t, plan->join_fd[t]);
     }
   return 0;
 }
@@ -86,6 +175,8 @@ ns_unshare_user (const struct ns_plan *plan, struct casco_error **err)
 {
   if (plan->create[SPEC_NS_USER] && unshare (CLONE_NEWUSER) < 0)
     return casco_error_set (err, errno, "create user namespace");
+  if (plan->create[SPEC_NS_USER])
+    explain_created (SPEC_NS_USER);
   return 0;
 }
 
@@ -98,6 +189,9 @@ ns_unshare_others (const struct ns_plan *plan, struct casco_error **err)
       flags |= spec_ns_clone_flag (t);
   if (flags && unshare (flags) < 0)
     return casco_error_set (err, errno, "create namespaces (flags 0x%x)", flags);
+  for (int t = 0; t < SPEC_NS_COUNT; t++)
+    if (t != SPEC_NS_USER && plan->create[t])
+      explain_created (t);
   return 0;
 }
 
@@ -149,6 +243,15 @@ write_map (pid_t pid, const char *file, const struct spec_id_mapping *m, size_t 
   if (write (fd, buf, used) != (ssize_t) used)
     return casco_error_config (err, jpath, "write %s: %s (overlapping or out-of-range mapping?)",
                                file, strerror (errno));
+  if (casco_explain_enabled)
+    {
+      buf[used ? used - 1 : 0] = '\0';
+      for (char *nl = strchr (buf, '\n'); nl; nl = strchr (nl, '\n'))
+        *nl = ';';
+      casco_explain_line (EXPLAIN_D01, "%s written by casco (outside the namespace): \"%s\" "
+                          "(container id, host id, count): id %u inside is %u on the host",
+                          file, buf, m[0].container_id, m[0].host_id);
+    }
   return 0;
 }
 

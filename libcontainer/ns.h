@@ -30,6 +30,10 @@ int ns_join_user (const struct ns_plan *plan, struct casco_error **err);
 int ns_join_others (const struct ns_plan *plan, struct casco_error **err);
 int ns_unshare_user (const struct ns_plan *plan, struct casco_error **err);
 int ns_unshare_others (const struct ns_plan *plan, struct casco_error **err);
+/* --explain: name the namespace types neither created nor joined. */
+void ns_explain_shared (const struct ns_plan *plan);
+/* --explain, in the init: the pid and time namespaces it was born into. */
+void ns_explain_entered (const struct ns_plan *plan);
 /* After unshare(CLONE_NEWTIME), before the first child: clock offsets. */
 int ns_write_time_offsets (const struct spec *s, struct casco_error **err);
 

@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 
 #include "casco/error.h"
+#include "casco/explain.h"
 #include "casco/log.h"
 #include "casco/syscalls.h"
 #include "casco/util.h"
@@ -55,11 +56,21 @@ sync_recv_fd (int fd, struct sync_received *r, struct casco_error **err)
   struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
                         .msg_control = control.buf, .msg_controllen = sizeof control.buf };
   ssize_t n;
-  while ((n = recvmsg (fd, &msg, MSG_CMSG_CLOEXEC)) < 0)
-    if (errno != EINTR)
-      return casco_error_set (err, errno, "read from container process");
-  if (n == 0)
-    return 0;   /* EOF: r->m.type stays 0 */
+  for (;;)
+    {
+      while ((n = recvmsg (fd, &msg, MSG_CMSG_CLOEXEC)) < 0)
+        if (errno != EINTR)
+          return casco_error_set (err, errno, "read from container process");
+      if (n == 0)
+        return 0;   /* EOF: r->m.type stays 0 */
+      /* --explain lines are not part of the protocol: print and read on. */
+      if (r->m.type != SYNC_EXPLAIN)
+        break;
+      r->m.text[sizeof r->m.text - 1] = '\0';
+      casco_explain_deliver (r->m.text);
+      memset (&r->m, 0, sizeof r->m);
+      msg.msg_controllen = sizeof control.buf;
+    }
   struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
   if (cmsg && cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS)
     memcpy (&r->fd, CMSG_DATA (cmsg), sizeof (int));
@@ -134,6 +145,8 @@ set_hostname (const struct spec *s, const struct ns_plan *ns, struct casco_error
     return casco_error_config (err, "hostname", "sethostname: %s", strerror (errno));
   if (s->domainname && setdomainname (s->domainname, strlen (s->domainname)) < 0)
     return casco_error_config (err, "domainname", "setdomainname: %s", strerror (errno));
+  if (s->hostname)
+    explain (D04, "hostname: set to \"%s\" in the container's own uts namespace", s->hostname);
   return 0;
 }
 
@@ -215,6 +228,9 @@ set_user (const struct spec_process *p, struct casco_error **err)
     return casco_error_config (err, "process.user.gid", "setresgid %u: %s", u->gid, strerror (errno));
   if (setresuid (u->uid, u->uid, u->uid) < 0)
     return casco_error_config (err, "process.user.uid", "setresuid %u: %s", u->uid, strerror (errno));
+  explain (D01, "user: now uid %u, gid %u, %zu additional groups%s", u->uid, u->gid,
+           u->n_additional_gids, u->uid == 0 ? " (root: run as a non-zero process.user.uid where you can)"
+                                             : "");
   return 0;
 }
 
@@ -299,6 +315,12 @@ set_no_new_privs (const struct spec_process *p, struct casco_error **err)
 {
   if (p && p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return casco_error_set (err, errno, "set no_new_privs");
+  if (p && p->no_new_privileges)
+    explain (D04, "no_new_privs: set: setuid binaries and file capabilities cannot raise this "
+                  "process's privileges across exec");
+  else
+    explain (D04, "no_new_privs: NOT set (process.noNewPrivileges is false): a setuid binary in the "
+                  "image could gain privileges");
   return 0;
 }
 
@@ -310,6 +332,14 @@ install_seccomp (const struct init_config *c, int report_fd, struct casco_error 
   int listener = -1;
   if (seccomp_install (&c->seccomp, &listener, err) < 0)
     return -1;
+  if (c->seccomp.insns)
+    explain (D04, "seccomp: filter installed: %s, %u syscall rules, %u BPF instructions; "
+                  "syscalls outside it fail before the kernel runs them",
+             c->seccomp.is_default ? "casco's default profile (linux.seccomp is absent)"
+                                   : "the config's profile (linux.seccomp)",
+             c->seccomp.n_rules, (unsigned) c->seccomp.len);
+  else
+    explain (D04, "seccomp: no filter: every syscall reaches the kernel");
   if (listener >= 0)
     {
       int rc = sync_send_fd (report_fd, SYNC_SECCOMP_FD, listener);
@@ -436,6 +466,9 @@ exec_process (struct init_config *c, const char *exe, bool seccomp_late, int rep
   /* seccomp last: the filter may deny syscalls the setup still needed. */
   if (seccomp_late && install_seccomp (c, report_fd, &err) < 0)
     report_fail (report_fd, err);
+  explain (D04, "exec: %s%s as pid %d of the container; every step above is now in force",
+           exe, c->process->args[1] ? " ..." : "", (int) getpid ());
+  casco_explain_to_fd (-1);
   execve (exe, c->process->args, c->env);
   casco_error_set (&err, errno, "exec: \"%s\"", c->process->args[0]);
   report_fail (report_fd, err);
@@ -491,6 +524,7 @@ init_stage2 (struct init_config *c)
   /* Die with casco until it commits the state: no orphans from a failed create. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   close_inherited_fds (c);
+  ns_explain_entered (&c->ns);
   if (reset_signals (&err) < 0
       /* the host's /proc is still ours here: open the LSM attr file now */
       || lsm_prepare (c->process, &c->lsm, &err) < 0
@@ -513,11 +547,17 @@ init_stage2 (struct init_config *c)
 
   _cleanup_free_ char *exe = NULL;
   bool seccomp_late;
-  if (become_process (c, &exe, &seccomp_late, &err) < 0 || handshake_ready (sync_fd, &err) < 0)
+  if (become_process (c, &exe, &seccomp_late, &err) < 0)
     child_fail (sync_fd, err);
+  explain (D00, "set up: the process waits to be started");
+  if (handshake_ready (sync_fd, &err) < 0)
+    child_fail (sync_fd, err);
+  casco_explain_to_fd (-1);
   close (sync_fd);
 
   int conn = wait_for_start (c->exec_listen_fd);
+  /* the rest of the story goes to whoever started us */
+  casco_explain_to_fd (conn);
   run_start_hooks (c, host_pid, conn);
   exec_process (c, exe, seccomp_late, conn);
 }
@@ -532,6 +572,7 @@ exec_stage2 (struct init_config *c)
 
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   close_inherited_fds (c);
+  ns_explain_entered (&c->ns);
   _cleanup_free_ char *exe = NULL;
   bool seccomp_late;
   if (reset_signals (&err) < 0
@@ -582,6 +623,8 @@ init_stage1 (struct init_config *c)
   struct casco_error *err = NULL;
   int sync_fd = c->sync_fd;
 
+  /* Narration from here on goes to the parent, never to our stdio. */
+  casco_explain_to_fd (sync_fd);
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   /* Not dumpable until exec: no ptrace or /proc/PID/mem access to a process
      that still holds casco's memory and fds (CVE-2016-9962). */
@@ -595,6 +638,8 @@ init_stage1 (struct init_config *c)
       || become_root_in_userns (sync_fd, &c->ns, &err) < 0
       || ns_unshare_others (&c->ns, &err) < 0)
     child_fail (sync_fd, err);
+  if (!c->is_exec)
+    ns_explain_shared (&c->ns);
   if (c->ns.create[SPEC_NS_TIME] && ns_write_time_offsets (c->spec, &err) < 0)
     child_fail (sync_fd, err);
   ns_plan_close (&c->ns);

@@ -32,6 +32,7 @@ enum sync_type
   SYNC_HOOKS_DONE,      /* parent -> init: value = the init's pid as the host sees it */
   SYNC_SECCOMP_FD,      /* child -> parent: the seccomp notify fd rides along (SCM_RIGHTS) */
   SYNC_START,           /* `start` -> init, over exec.sock */
+  SYNC_EXPLAIN,         /* child -> parent: one --explain line (text); sync_recv_fd passes it on */
 };
 
 struct sync_msg

@@ -11,6 +11,7 @@
 #include <linux/magic.h>
 
 #include "casco/error.h"
+#include "casco/explain.h"
 #include "casco/log.h"
 #include "casco/syscalls.h"
 #include "casco/util.h"
@@ -41,10 +42,13 @@ root_propagation (const struct spec *s, unsigned long *flags, bool *explicit_, s
 static int
 root_set_propagation (unsigned long flags, struct casco_error **err)
 {
+  const char *name = flags & MS_SHARED ? "shared" : flags & MS_PRIVATE ? "private"
+                     : flags & MS_UNBINDABLE ? "unbindable" : "slave";
   if (mount (NULL, "/", NULL, flags, NULL) < 0)
-    return casco_error_set (err, errno, "making `/` %s%s", flags & MS_REC ? "r" : "",
-                            flags & MS_SHARED ? "shared" : flags & MS_PRIVATE ? "private"
-                            : flags & MS_UNBINDABLE ? "unbindable" : "slave");
+    return casco_error_set (err, errno, "making `/` %s%s", flags & MS_REC ? "r" : "", name);
+  explain (D04, "propagation: / is now %s%s: %s", flags & MS_REC ? "r" : "", name,
+           flags & MS_SHARED ? "mounts made in the container DO reach the host"
+                             : "mounts made in the container never reach the host");
   return 0;
 }
 
@@ -94,6 +98,7 @@ rootfs_bind_self (const char *rootfs_path, struct casco_error **err)
     return casco_error_set (err, errno, "bind-mounting the rootfs `%s` onto itself", rootfs_path);
   if (move_mount (tree, "", AT_FDCWD, rootfs_path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
     return casco_error_set (err, errno, "bind-mounting the rootfs `%s` onto itself", rootfs_path);
+  explain (D04, "rootfs: %s bound onto itself, so it is a mount pivot_root can use", rootfs_path);
   return 0;
 }
 
@@ -127,7 +132,12 @@ rootfs_prepare (const struct rootfs_config *c, struct casco_error **err)
   if (rootfs_do_mounts (c, rootfs_fd, err) < 0)
     return -1;
   /* /dev after mounts[]: it needs the /dev tmpfs and /dev/pts they make. */
-  return dev_setup (rootfs_fd, c->spec, c->new_userns, err);
+  if (dev_setup (rootfs_fd, c->spec, c->new_userns, err) < 0)
+    return -1;
+  explain (D04, "dev: the standard nodes (null, zero, full, random, urandom, tty, ptmx) and %zu from "
+                "linux.devices; no other host device is reachable",
+           c->spec->linux_ ? c->spec->linux_->n_devices : 0);
+  return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -157,6 +167,8 @@ pivot_into (const char *rootfs_path, struct casco_error **err)
     return casco_error_set (err, errno, "pivot_root: detaching the old root");
   if (chdir ("/") < 0)
     return casco_error_set (err, errno, "pivot_root: chdir /");
+  explain (D04, "pivot_root: %s is now /, the host's root was detached (umount MNT_DETACH): no path, "
+                "\"..\" or chroot leads back to the host's files", rootfs_path);
   return 0;
 }
 
@@ -271,6 +283,8 @@ move_root (const char *rootfs_path, struct casco_error **err)
     return casco_error_set (err, errno, "--no-pivot: moving `%s` onto /", rootfs_path);
   if (chroot (".") < 0 || chdir ("/") < 0)
     return casco_error_set (err, errno, "--no-pivot: chroot");
+  explain (D04, "chroot (--no-pivot): %s moved onto / and chroot'ed into; the host's tree is still "
+                "in this mount namespace, weaker than pivot_root", rootfs_path);
   return 0;
 }
 
@@ -423,6 +437,7 @@ write_one_sysctl (int proc_fd, const struct spec_kv *kv, struct casco_error **er
   const char *value = kv->value ? kv->value : "";
   if (write_all (fd, value, strlen (value)) < 0)
     return casco_error_set (err, errno, "%s: writing \"%s\"", json, value);
+  explain (D04, "sysctl: %s = %s (a namespaced sysctl: the host's value is unchanged)", kv->key, value);
   return 0;
 }
 
@@ -497,7 +512,10 @@ mask_paths (const struct rootfs_config *c, int root_fd, struct casco_error **err
       bool skip;
       _cleanup_close_ int target = open_listed_path (root_fd, paths[i], json, &skip, err);
       if (target < 0 && skip)
-        continue;
+        {
+          explain (D04, "masked: %s is absent here: nothing to hide", paths[i]);
+          continue;
+        }
       struct stat st;
       if (target < 0 || fstat (target, &st) < 0)
         return target < 0 ? -1 : casco_error_set (err, errno, "%s: stat `%s`", json, paths[i]);
@@ -505,12 +523,14 @@ mask_paths (const struct rootfs_config *c, int root_fd, struct casco_error **err
         {
           if (mask_directory (target, json, err) < 0)
             return -1;
+          explain (D04, "masked: %s (directory) under an empty read-only tmpfs", paths[i]);
           continue;
         }
       if (null_fd < 0 && (null_fd = dev_open_null (root_fd, err)) < 0)
         return -1;
       if (mask_file (target, null_fd, json, err) < 0)
         return -1;
+      explain (D04, "masked: %s under /dev/null: reads return nothing", paths[i]);
     }
   return 0;
 }
@@ -528,7 +548,10 @@ readonly_paths (const struct rootfs_config *c, int root_fd, struct casco_error *
       bool skip;
       _cleanup_close_ int target = open_listed_path (root_fd, paths[i], json, &skip, err);
       if (target < 0 && skip)
-        continue;
+        {
+          explain (D04, "read-only: %s is absent here: nothing to protect", paths[i]);
+          continue;
+        }
       if (target < 0)
         return -1;
       _cleanup_close_ int tree = open_tree (target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE
@@ -538,6 +561,7 @@ readonly_paths (const struct rootfs_config *c, int root_fd, struct casco_error *
       if (mount_set_attr (tree, true, MOUNT_ATTR_RDONLY, 0, 0, json, err) < 0
           || mount_attach (tree, target, json, err) < 0)
         return -1;
+      explain (D04, "read-only: %s (a read-only bind of itself)", paths[i]);
     }
   return 0;
 }
@@ -547,8 +571,14 @@ static int
 make_root_readonly (const struct rootfs_config *c, int root_fd, struct casco_error **err)
 {
   if (c->spec->root == NULL || !c->spec->root->readonly)
-    return 0;
-  return mount_set_attr (root_fd, false, MOUNT_ATTR_RDONLY, 0, 0, "root.readonly", err);
+    {
+      explain (D09, "root: left WRITABLE (root.readonly is false): the process can change its image");
+      return 0;
+    }
+  if (mount_set_attr (root_fd, false, MOUNT_ATTR_RDONLY, 0, 0, "root.readonly", err) < 0)
+    return -1;
+  explain (D09, "root: made read-only (root.readonly): the image cannot be changed from inside");
+  return 0;
 }
 
 int

@@ -161,7 +161,7 @@ add_rule (scmp_filter_ctx ctx, uint32_t action, int nr, const struct spec_seccom
 
 static int
 add_syscalls (scmp_filter_ctx ctx, const struct spec_seccomp *s, uint32_t default_action,
-              bool *wants_listener, struct casco_error **err)
+              bool *wants_listener, unsigned *n_rules, struct casco_error **err)
 {
   for (size_t i = 0; i < s->n_syscalls; i++)
     {
@@ -188,6 +188,7 @@ add_syscalls (scmp_filter_ctx ctx, const struct spec_seccomp *s, uint32_t defaul
             }
           if (add_rule (ctx, action, nr, sc, jpath, err) < 0)
             return -1;
+          (*n_rules)++;
         }
     }
   return 0;
@@ -236,7 +237,7 @@ seccomp_compile (const struct spec_seccomp *s, struct seccomp_program *out, stru
   if (seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0) < 0)
     casco_error_set (err, 0, "seccomp: cannot leave no_new_privs to the config");
   else if (add_arches (ctx, s->architectures, err) == 0
-           && add_syscalls (ctx, s, default_action, &out->wants_listener, err) == 0
+           && add_syscalls (ctx, s, default_action, &out->wants_listener, &out->n_rules, err) == 0
            && export_bpf (ctx, out, err) == 0)
     rc = 0;
   seccomp_release (ctx);

@@ -16,6 +16,8 @@ struct seccomp_program
   unsigned short len;
   unsigned int flags;          /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
   bool wants_listener;         /* some rule uses SCMP_ACT_NOTIFY */
+  unsigned n_rules;            /* syscall rules compiled in (for --explain) */
+  bool is_default;             /* casco's built-in profile, not linux.seccomp */
 };
 
 int seccomp_compile (const struct spec_seccomp *s, struct seccomp_program *out,

@@ -17,6 +17,7 @@
 extern const struct sock_filter casco_default_seccomp_insns[] __attribute__ ((weak));
 extern const unsigned short casco_default_seccomp_len __attribute__ ((weak));
 extern const unsigned int casco_default_seccomp_flags __attribute__ ((weak));
+extern const unsigned int casco_default_seccomp_rules __attribute__ ((weak));
 
 int
 seccomp_default_program (struct seccomp_program *out, struct casco_error **err)
@@ -32,6 +33,8 @@ seccomp_default_program (struct seccomp_program *out, struct casco_error **err)
   memcpy (out->insns, casco_default_seccomp_insns, size);
   out->len = casco_default_seccomp_len;
   out->flags = casco_default_seccomp_flags;
+  out->n_rules = &casco_default_seccomp_rules != NULL ? casco_default_seccomp_rules : 0;
+  out->is_default = true;
   return 0;
 }
 

@@ -86,13 +86,15 @@ render (const char *source, char *const *arches, const char *unknown, const stru
   fprintf (f, "#include <linux/filter.h>\n\n"
               "extern const struct sock_filter casco_default_seccomp_insns[];\n"
               "extern const unsigned short casco_default_seccomp_len;\n"
-              "extern const unsigned int casco_default_seccomp_flags;\n\n"
+              "extern const unsigned int casco_default_seccomp_flags;\n"
+              "extern const unsigned int casco_default_seccomp_rules;\n\n"
               "const struct sock_filter casco_default_seccomp_insns[] = {\n");
   for (unsigned i = 0; i < p->len; i++)
     fprintf (f, "  { 0x%04x, %3u, %3u, 0x%08x },\n", p->insns[i].code, p->insns[i].jt, p->insns[i].jf,
              p->insns[i].k);
   fprintf (f, "};\n\nconst unsigned short casco_default_seccomp_len = %u;\n", p->len);
   fprintf (f, "const unsigned int casco_default_seccomp_flags = 0x%x;\n", p->flags);
+  fprintf (f, "const unsigned int casco_default_seccomp_rules = %u;\n", p->n_rules);
   if (fclose (f) != 0)
     abort ();
   return text;

@@ -38,6 +38,8 @@ int cli_fail (struct cli *cli, struct casco_error *err);
 int cli_usage_error (struct cli *cli, const struct cli_command *cmd, const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));
 void cli_print_help (const struct cli_command *cmd);
+/* --explain: one narration line to stderr ("casco explain: [D04] ..."). */
+void cli_explain_line (const char *line);
 
 /* getopt_long_only over a command's argv (argv[0] = command name), stopping
    at the first positional argument.  Returns the option or -1; on an

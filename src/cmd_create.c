@@ -2,11 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casco/explain.h"
 #include "casco/util.h"
 #include "cli.h"
 
 enum { OPT_CONSOLE_SOCKET = 1000, OPT_PID_FILE, OPT_NO_PIVOT, OPT_NO_NEW_KEYRING,
-       OPT_PRESERVE_FDS, OPT_KEEP, OPT_NO_SUBREAPER };
+       OPT_PRESERVE_FDS, OPT_KEEP, OPT_NO_SUBREAPER, OPT_EXPLAIN };
 
 int
 create_flags_parse (struct cli *cli, const struct cli_command *cmd, int argc, char **argv,
@@ -22,6 +23,7 @@ create_flags_parse (struct cli *cli, const struct cli_command *cmd, int argc, ch
     { "detach", no_argument, NULL, 'd' },
     { "keep", no_argument, NULL, OPT_KEEP },
     { "no-subreaper", no_argument, NULL, OPT_NO_SUBREAPER },
+    { "explain", no_argument, NULL, OPT_EXPLAIN },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
@@ -49,6 +51,7 @@ create_flags_parse (struct cli *cli, const struct cli_command *cmd, int argc, ch
         if (detach == NULL)
           return cli_usage_error (cli, cmd, "flag provided but not defined: %s", argv[optind - 1]);
         break;   /* run's runc flags we accept: the state is removed on exit regardless */
+      case OPT_EXPLAIN: casco_explain_enable (cli_explain_line); break;
       case 'h': cli_print_help (cmd); return -1;
       default: return 1;
       }
@@ -82,5 +85,7 @@ const struct cli_command cmd_create = {
           "  --pid-file FILE          write the container init's pid to FILE\n"
           "  --no-pivot               use MS_MOVE + chroot instead of pivot_root\n"
           "  --no-new-keyring         keep the caller's session keyring\n"
-          "  --preserve-fds N         pass N extra fds (from fd 3) to the container\n",
+          "  --preserve-fds N         pass N extra fds (from fd 3) to the container\n"
+          "  --explain                narrate each step on stderr as it happens; the rest\n"
+          "                           of the story is told by `casco start`\n",
 };

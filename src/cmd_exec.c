@@ -2,11 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casco/explain.h"
 #include "casco/util.h"
 #include "cli.h"
 
 enum { OPT_CONSOLE_SOCKET = 1000, OPT_PID_FILE, OPT_CWD, OPT_NO_NEW_PRIVS, OPT_PRESERVE_FDS,
-       OPT_PROCESS_LABEL, OPT_APPARMOR, OPT_CGROUP, OPT_IGNORE_PAUSED };
+       OPT_PROCESS_LABEL, OPT_APPARMOR, OPT_CGROUP, OPT_IGNORE_PAUSED, OPT_EXPLAIN };
 
 static int
 parse_gids (const char *text, struct exec_options *o)
@@ -45,6 +46,7 @@ run_exec (struct cli *cli, int argc, char **argv)
     { "apparmor", required_argument, NULL, OPT_APPARMOR },
     { "cgroup", required_argument, NULL, OPT_CGROUP },
     { "ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED },
+    { "explain", no_argument, NULL, OPT_EXPLAIN },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
@@ -89,6 +91,7 @@ run_exec (struct cli *cli, int argc, char **argv)
           return cli_usage_error (cli, &cmd_exec, "%s is not supported by this casco yet",
                                   argv[optind - 1]);
         case OPT_CGROUP: case OPT_IGNORE_PAUSED: break;   /* cgroup v2 support comes with the VM harness */
+        case OPT_EXPLAIN: casco_explain_enable (cli_explain_line); break;
         case 'h': cli_print_help (&cmd_exec); return 0;
         default: return 1;
         }
@@ -125,5 +128,6 @@ const struct cli_command cmd_exec = {
           "  -g, --additional-gids N  extra groups (repeatable or comma-separated)\n"
           "  -c, --cap CAP            add a capability (bounding, effective, permitted)\n"
           "  --no-new-privs           set no_new_privs\n"
-          "  --preserve-fds N         pass N extra fds (from fd 3)\n",
+          "  --preserve-fds N         pass N extra fds (from fd 3)\n"
+          "  --explain                narrate each step on stderr as it happens\n",
 };

@@ -29,5 +29,7 @@ const struct cli_command cmd_run = {
           "  --pid-file FILE          write the container init's pid to FILE\n"
           "  --no-pivot               use MS_MOVE + chroot instead of pivot_root\n"
           "  --no-new-keyring         keep the caller's session keyring\n"
-          "  --preserve-fds N         pass N extra fds (from fd 3) to the container\n",
+          "  --preserve-fds N         pass N extra fds (from fd 3) to the container\n"
+          "  --explain                narrate each step on stderr as it happens, with the\n"
+          "                           OWASP Docker Top 10 item it defends against\n",
 };

@@ -1,4 +1,5 @@
 /* casco start: let a created container's process exec. */
+#include "casco/explain.h"
 #include "cli.h"
 
 static int
@@ -15,6 +16,8 @@ run_start (struct cli *cli, int argc, char **argv)
     }
   if (cli_need_args (cli, &cmd_start, argc, 1, 1) < 0)
     return 1;
+  /* A container created with --explain tells the rest of its story now. */
+  casco_explain_set_sink (cli_explain_line);
   struct casco_error *err = NULL;
   if (container_start (&cli->ctx, argv[optind], &err) < 0)
     return cli_fail (cli, err);

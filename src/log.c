@@ -170,3 +170,10 @@ cli_need_args (struct cli *cli, const struct cli_command *cmd, int argc, int n_m
     }
   return 0;
 }
+
+void
+cli_explain_line (const char *line)
+{
+  /* stderr is unbuffered: each line goes out whole, in the order it came. */
+  fprintf (stderr, "casco explain: %s\n", line);
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bats
+# completions/casco.bash: commands, flags, flag values and container ids.
+
+load helpers
+
+setup() {
+	common_setup
+	requires_casco
+	# shellcheck source=../../completions/casco.bash
+	source "$SRCDIR/completions/casco.bash"
+}
+
+# complete_words WORD... — run the completion function as bash would for
+# the command line WORD... (the last one being completed); prints COMPREPLY.
+complete_words() {
+	COMP_WORDS=("$CASCO" "$@")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMPREPLY=()
+	_casco
+	printf '%s\n' "${COMPREPLY[@]}"
+}
+
+@test "completion: registered for casco" {
+	run complete -p casco
+	assert_success
+	assert_output_contains "-F _casco"
+}
+
+@test "completion: commands" {
+	run complete_words ""
+	assert_success
+	for c in create delete exec kill list run spec start state; do
+		grep -qx "$c" <<<"$output" || fail "no $c in:" "$output"
+	done
+	run complete_words ru
+	assert_equal "$output" "run"
+}
+
+@test "completion: global and command flags" {
+	run complete_words --ro
+	assert_equal "$output" "--root"
+	run complete_words run --ex
+	assert_equal "$output" "--explain"
+	run complete_words --root /tmp exec --no-new
+	assert_equal "$output" "--no-new-privs"
+}
+
+@test "completion: flag values" {
+	run complete_words --log-format j
+	assert_equal "$output" "json"
+	run complete_words list --format t
+	assert_equal "$output" "table"
+	mkdir "$TESTDIR/bundle-dir-for-completion"
+	run complete_words run --bundle "$TESTDIR/bundle-dir-for-"
+	assert_equal "$output" "$TESTDIR/bundle-dir-for-completion"
+}
+
+@test "completion: container ids from casco list -q, under --root" {
+	set_args sleep 100
+	casco_detached run -d --bundle "$BUNDLE" "$ID"
+	run complete_words --root "$ROOT" kill ""
+	assert_equal "$output" "$ID"
+	run complete_words --root "$ROOT" exec --tty "${ID:0:3}"
+	assert_equal "$output" "$ID"
+	run complete_words --root "$ROOT" kill "$ID" KI
+	assert_equal "$output" "KILL"
+	casco delete --force "$ID"
+}

@@ -1,0 +1,39 @@
+#!/bin/bash
+# docs/lab/10-cgroup-limits: see README.md next to this file.
+# Needs cgroup v2 (memory and pids controllers): run it in the VM with
+#   tests/vm/run-in-vm -- docs/lab/10-cgroup-limits/check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null &&
+	grep -qw pids /sys/fs/cgroup/cgroup.controllers ||
+	skip_exercise "needs cgroup v2 with memory and pids: run it in the VM (tests/vm/run-in-vm -- $0)"
+
+b=$(bundle cgroup)
+config "$b" '.linux.resources = {memory: {limit: 33554432, swap: 33554432}, pids: {limit: 20}}'
+
+step "the narration shows the group and its limits"
+config "$b" '.process.args = ["true"]'
+explain_at baseline "$b"
+printf '%s\n' "$OUT" | grep cgroup | sed 's/^/   | /'
+status_is 0
+see "created with controllers"
+see "memory.max=33554432 memory.swap.max=0 pids.max=20"
+
+step "abuse 1: allocate 100 MiB under a 32 MiB limit"
+run_at baseline "$b" 'head -c 10m /dev/zero | tail >/dev/null; echo small=$?; head -c 100m /dev/zero | tail >/dev/null; echo big=$?'
+see "small=0"
+see "big=137"
+
+step "abuse 2: a fork bomb under a limit of 20 processes"
+run_at baseline "$b" 'i=0; while [ $i -lt 50 ]; do sleep 30 & i=$((i+1)); done; echo done'
+see "can't fork"
+
+step "the config change that lets it succeed: no memory limit"
+config "$b" 'del(.linux.resources.memory)'
+run_at baseline "$b" 'head -c 100m /dev/zero | tail >/dev/null; echo big=$?'
+see "big=0"
+
+step "the policy refuses that change"
+config "$b" 'del(.linux.resources)'
+audit_finds "$b" CASCO-LIMITS-MEMORY
+audit_finds "$b" CASCO-LIMITS-PIDS
+refused_at strict "$b" CASCO-LIMITS-MEMORY

@@ -1,0 +1,36 @@
+#!/bin/bash
+# docs/lab/12-threat-model: see README.md next to this file.
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+b=$(bundle threat)
+
+step "a poisoned image: a setuid-root program, run as uid 1000"
+cc_static "$b/rootfs/bin/euid" "$here/euid.c"
+chown 0:0 "$b/rootfs/bin/euid"
+chmod 4755 "$b/rootfs/bin/euid"
+config "$b" '.process.user = {uid: 1000, gid: 1000}'
+run_at baseline "$b" 'euid'
+status_is 0
+see "euid 1000"
+
+step "the config change that lets it succeed: noNewPrivileges false"
+config "$b" '.process.noNewPrivileges = false'
+run_at permissive "$b" 'euid'
+see "euid 0"
+audit_finds "$b" CASCO-NNP-DISABLED
+refused_at strict "$b" CASCO-NNP-DISABLED
+
+step "a config that gets everything wrong, and what audit says about it"
+w=$(bundle worst)
+config "$w" '.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])
+	| .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW"}
+	| .mounts += [{destination: "/host-etc", type: "bind", source: "/etc", options: ["rbind", "rw"]},
+	              {destination: "/var/run/docker.sock", type: "bind", source: "/var/run/docker.sock", options: ["bind"]}]
+	| del(.linux.namespaces[] | select(.type == "network"))
+	| del(.linux.resources)
+	| .process.noNewPrivileges = false'
+for rule in CASCO-CAP-SYS_ADMIN CASCO-SECCOMP-UNCONFINED CASCO-MOUNT-HOST-PATH CASCO-MOUNT-ENGINE-SOCKET \
+	CASCO-NS-HOST-NETWORK CASCO-LIMITS-MEMORY CASCO-LIMITS-PIDS CASCO-NNP-DISABLED; do
+	audit_finds "$w" "$rule"
+done

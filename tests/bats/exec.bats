@@ -70,11 +70,11 @@ setup() {
 }
 
 @test "exec -d: returns at once while the process runs" {
-	run casco_detached exec -d "$ID" sh -c 'sleep 1; touch /dev/shm/exec-done'
+	run casco_detached exec -d "$ID" sh -c 'sleep 3; touch /dev/shm/exec-done'
 	assert_success
 	run casco exec "$ID" test -e /dev/shm/exec-done
 	assert_failure
-	retry 50 0.1 casco exec "$ID" test -e /dev/shm/exec-done
+	retry 100 0.1 casco exec "$ID" test -e /dev/shm/exec-done
 }
 
 @test "exec: stdin is passed to the process" {

@@ -33,10 +33,13 @@ fuzz_init (void)
     }
 }
 
-/* An error must carry a message; its full text must be formattable. */
+/* An error must carry a message; its full text must be formattable.
+   Frees it and clears *errp for the next call. */
 static inline void
-fuzz_check_error (struct casco_error *err)
+fuzz_check_error (struct casco_error **errp)
 {
+  struct casco_error *err = *errp;
+  *errp = NULL;
   if (err == NULL)
     return;
   if (err->msg == NULL)

@@ -18,7 +18,7 @@ fuzz_cgroup (const struct spec *s)
   struct casco_error *err = NULL;
   if (cgroup_plan_decide (s, "fuzz-id", CGROUP_MANAGER_CGROUPFS, true, NULL, &plan, &err) < 0)
     {
-      fuzz_check_error (err);
+      fuzz_check_error (&err);
       return;
     }
   const struct spec_resources *r = s->linux_ ? &s->linux_->resources : NULL;
@@ -27,7 +27,7 @@ fuzz_cgroup (const struct spec *s)
       struct cgroup_write *w = NULL;
       size_t n = 0;
       if (cgroup_resources_writes (r, &w, &n, &err) < 0)
-        fuzz_check_error (err);
+        fuzz_check_error (&err);
       else
         cgroup_writes_free (w, n);
     }
@@ -35,13 +35,13 @@ fuzz_cgroup (const struct spec *s)
   size_t n_rules = 0;
   if (cgroup_dev_rules_build (r ? r->devices : NULL, r ? r->n_devices : 0, plan.devices,
                               plan.n_devices, &rules, &n_rules, &err) < 0)
-    fuzz_check_error (err);
+    fuzz_check_error (&err);
   else
     {
       struct bpf_insn *insns = NULL;
       size_t n_insns = 0;
       if (cgroup_bpf_compile (rules, n_rules, &insns, &n_insns, &err) < 0)
-        fuzz_check_error (err);
+        fuzz_check_error (&err);
       free (insns);
       free (rules);
     }
@@ -58,11 +58,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     {
       if (s != NULL || err == NULL)
         abort ();   /* the contract: nothing allocated, an error set */
-      fuzz_check_error (err);
+      fuzz_check_error (&err);
       return 0;
     }
   if (spec_validate (s, &err) < 0)
-    fuzz_check_error (err);
+    fuzz_check_error (&err);
   else
     {
       /* create applies the defaults after validation (exec does too) */

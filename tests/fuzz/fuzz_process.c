@@ -12,7 +12,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     {
       if (p != NULL || err == NULL)
         abort ();
-      fuzz_check_error (err);
+      fuzz_check_error (&err);
       return 0;
     }
   spec_process_free (p);

@@ -12,14 +12,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   struct casco_error *err = NULL;
   if (spec_parse_resources ((const char *) data, size, &r, &err) < 0)
     {
-      fuzz_check_error (err);
+      fuzz_check_error (&err);
       return 0;
     }
   (void) cgroup_first_limit (&r);
   struct cgroup_write *w = NULL;
   size_t n = 0;
   if (cgroup_resources_writes (&r, &w, &n, &err) < 0)
-    fuzz_check_error (err);
+    fuzz_check_error (&err);
   else
     cgroup_writes_free (w, n);
   spec_resources_clear (&r);

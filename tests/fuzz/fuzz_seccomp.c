@@ -32,7 +32,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     {
       if (sc != NULL || err == NULL)
         abort ();
-      fuzz_check_error (err);
+      fuzz_check_error (&err);
       return 0;
     }
   if (count_names (sc) > MAX_NAMES)
@@ -45,7 +45,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     {
       if (prog.insns != NULL)
         abort ();
-      fuzz_check_error (err);
+      fuzz_check_error (&err);
     }
   else
     {

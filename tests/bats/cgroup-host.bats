@@ -43,6 +43,16 @@ cgroup_tree() {
 	find /sys/fs/cgroup -xdev -type d 2>/dev/null | sort
 }
 
+# assert_cgroups_untouched — after traced_run: no write-capable call touched
+# /sys/fs/cgroup and the tree is the one saved in $TESTDIR/tree.before.
+assert_cgroups_untouched() {
+	local writes
+	writes=$(cgroup_writes)
+	[ -z "$writes" ] || fail "casco touched the host's cgroups: $writes"
+	cgroup_tree >"$TESTDIR/tree.after"
+	diff -u "$TESTDIR/tree.before" "$TESTDIR/tree.after" || fail "the host's cgroup tree changed"
+}
+
 refused_with_limit() {
 	local jq_limit=$1 path=$2
 	set_config "$jq_limit"
@@ -55,11 +65,7 @@ refused_with_limit() {
 	assert_output_contains "--cgroup-manager disabled"
 	[ ! -e "$ROOT/$ID" ] || fail "a state directory was left for $ID"
 	assert_no_leftovers
-	local writes
-	writes=$(cgroup_writes)
-	[ -z "$writes" ] || fail "casco touched the host's cgroups: $writes"
-	cgroup_tree >"$TESTDIR/tree.after"
-	diff -u "$TESTDIR/tree.before" "$TESTDIR/tree.after" || fail "the host's cgroup tree changed"
+	assert_cgroups_untouched
 }
 
 @test "cgroup host: a memory limit is refused naming cgroup v2 and --cgroup-manager disabled, nothing written" {
@@ -94,19 +100,14 @@ refused_with_limit() {
 	cgroup_tree >"$TESTDIR/tree.before"
 	run traced_run run --bundle "$BUNDLE" "$ID"
 	assert_success
-	local writes
-	writes=$(cgroup_writes)
-	[ -z "$writes" ] || fail "casco touched the host's cgroups: $writes"
-	cgroup_tree >"$TESTDIR/tree.after"
-	diff -u "$TESTDIR/tree.before" "$TESTDIR/tree.after" || fail "the host's cgroup tree changed"
+	assert_cgroups_untouched
 }
 
 @test "cgroup host: --cgroup-manager disabled runs a config with limits, unlimited, nothing written" {
 	set_config '.linux.resources.memory.limit = 33554432 | .linux.resources.pids.limit = 10'
 	set_args true
+	cgroup_tree >"$TESTDIR/tree.before"
 	run traced_run --cgroup-manager disabled run --bundle "$BUNDLE" "$ID"
 	assert_success
-	local writes
-	writes=$(cgroup_writes)
-	[ -z "$writes" ] || fail "casco touched the host's cgroups: $writes"
+	assert_cgroups_untouched
 }

@@ -147,20 +147,22 @@ start_detached() {
 	assert_no_leftovers
 }
 
+# refused_before_create JQ_PROGRAM JSON_PATH — the config changed by
+# JQ_PROGRAM is refused naming JSON_PATH, and no cgroup or state exists.
+refused_before_create() {
+	set_config "$1"
+	set_args true
+	run casco run --bundle "$BUNDLE" "$ID"
+	assert_failure
+	assert_output_contains "$2"
+	[ ! -e "$CGDIR" ] || fail "$1: cgroup created"
+	[ ! -e "$ROOT/$ID" ] || fail "$1: state left"
+}
+
 @test "cgroup: negative limits are refused naming the field, nothing created" {
-	local jq_limit path
-	for pair in '.linux.resources.memory.limit = -5|linux.resources.memory.limit' \
-		'.linux.resources.memory.reservation = -2|linux.resources.memory.reservation' \
-		'.linux.resources.cpu.quota = -7|linux.resources.cpu.quota' \
-		'.linux.resources.pids.limit = -3|linux.resources.pids.limit'; do
-		jq_limit=${pair%|*} path=${pair#*|}
-		set_config "$jq_limit"
-		set_args true
-		run casco run --bundle "$BUNDLE" "$ID"
-		assert_failure
-		assert_output_contains "$path"
-		[ ! -e "$CGDIR" ] || fail "$path: cgroup created"
-		[ ! -e "$ROOT/$ID" ] || fail "$path: state left"
+	local field
+	for field in memory.limit memory.reservation cpu.quota pids.limit; do
+		refused_before_create ".linux.resources.$field = -5" "linux.resources.$field"
 		set_config 'del(.linux.resources.memory) | del(.linux.resources.cpu) | del(.linux.resources.pids)'
 	done
 }
@@ -168,50 +170,8 @@ start_detached() {
 @test "unified: a key with '..' or '/' is refused, nothing created" {
 	local key
 	for key in '../memory.max' 'memory.max/..' '..'; do
-		set_config ".linux.resources.unified = {\"$key\": \"1\"}"
-		set_args true
-		run casco run --bundle "$BUNDLE" "$ID"
-		assert_failure
-		assert_output_contains 'linux.resources.unified'
-		[ ! -e "$CGDIR" ] || fail "$key: cgroup created"
-		[ ! -e "$ROOT/$ID" ] || fail "$key: state left"
+		refused_before_create ".linux.resources.unified = {\"$key\": \"1\"}" 'linux.resources.unified'
 	done
-	[ ! -e $CG/memory.max ] || [ "$(cat $CG/memory.max 2>/dev/null)" != 1 ]
-}
-
-@test "cgroup: a cgroup namespace is rooted at the container's cgroup, and cgroup2 mounts inside" {
-	set_config '.linux.namespaces += [{type: "cgroup"}]
-		| .mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup",
-			options: ["nosuid", "noexec", "nodev", "relatime", "ro"]}]
-		| .linux.resources.memory = {limit: 67108864}'
-	run_sh 'cat /proc/self/cgroup; echo max=$(cat /sys/fs/cgroup/memory.max)
-		grep " /sys/fs/cgroup " /proc/self/mountinfo'
-	assert_success
-	assert_output_contains "0::/"
-	assert_output_not_contains "casco/$ID"
-	assert_output_contains "max=67108864"
-	assert_output_matches '/sys/fs/cgroup ro,[^ ]* - cgroup2 '
-}
-
-@test "cpu, io, hugetlb: burst, idle, blkio weight and hugepage limits are written" {
-	local hp=
-	for f in $CG/hugetlb.*.max; do
-		[ -e "$f" ] && hp=${f#"$CG"/hugetlb.} && hp=${hp%.max} && break
-	done
-	set_config '.linux.resources.cpu = {quota: 50000, period: 100000, burst: 10000, idle: 0}
-		| .linux.resources.blockIO = {weight: 500}'
-	[ -z "$hp" ] || set_config ".linux.resources.hugepageLimits = [{pageSize: \"$hp\", limit: 4194304}]"
-	start_detached 'sleep 60'
-	[ "$(cat "$CGDIR/cpu.max")" = "50000 100000" ]
-	[ "$(cat "$CGDIR/cpu.max.burst")" = 10000 ]
-	[ "$(cat "$CGDIR/cpu.idle")" = 0 ]
-	# io.weight takes runc's 10..1000 -> 1..10000 mapping (500 -> 4950);
-	# without io.cost, BFQ's io.bfq.weight takes the v1 value as is
-	grep -qx "default 4950" "$CGDIR/io.weight" 2>/dev/null ||
-		grep -qx 'default 500' "$CGDIR/io.bfq.weight"
-	if [ -n "$hp" ]; then
-		[ "$(cat "$CGDIR/hugetlb.$hp.max")" = 4194304 ]
-	fi
 }
 
 # ------------------------------------------------------------------ memory

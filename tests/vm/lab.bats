@@ -13,7 +13,8 @@ setup() {
 
 @test "lab 10-cgroup-limits (VM): the check passes and the README quotes what it sees" {
 	: >"$TESTDIR/expects"
-	run env CASCO="$CASCO" LAB_EXPECT_LOG="$TESTDIR/expects" "$LAB/10-cgroup-limits/check.sh"
+	run env CASCO="$CASCO" LAB_EXPECT_LOG="$TESTDIR/expects" LAB_TEMPLATE="$(bundle_template)" \
+		"$LAB/10-cgroup-limits/check.sh"
 	[ "$status" -eq 0 ] || fail "10-cgroup-limits/check.sh failed (status $status):" "$output"
 	local text
 	while IFS= read -r text; do

@@ -16,7 +16,9 @@ explain_at baseline "$b"
 printf '%s\n' "$OUT" | grep cgroup | sed 's/^/   | /'
 status_is 0
 see "created with controllers"
-see "memory.max=33554432 memory.swap.max=0 pids.max=20"
+see "memory.max=33554432"
+see "memory.swap.max=0"
+see "pids.max=20"
 
 step "abuse 1: allocate 100 MiB under a 32 MiB limit"
 run_at baseline "$b" 'head -c 10m /dev/zero | tail >/dev/null; echo small=$?; head -c 100m /dev/zero | tail >/dev/null; echo big=$?'

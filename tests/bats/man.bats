@@ -24,6 +24,22 @@ man_flags() {
 	sed -n "/^# $2\$/,/^# /p" "$1" | grep -E '^\*-' | grep -oE '\*--?[a-z][a-z-]*\*' | tr -d '*' | sort -u
 }
 
+# The operator policy (casco audit, --policy) is documented before it
+# reaches every build: a page or flag of it is required once the binary has
+# it, and tolerated until then.
+PENDING_COMMANDS="audit"
+PENDING_FLAGS="--policy"
+
+# drop_pending LIST BINARY_HELP — LIST without the pending flags the binary
+# does not have yet.
+drop_pending() {
+	local f
+	for f in $1; do
+		if [[ " $PENDING_FLAGS " == *" $f "* ]] && ! grep -q -- "$f" <<<"$2"; then continue; fi
+		echo "$f"
+	done
+}
+
 # commands — the commands `casco --help` lists.
 commands() {
 	"$CASCO" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }'
@@ -37,7 +53,8 @@ commands() {
 	for page in "$MAN_DIR"/casco-*.8.scd; do
 		cmd=${page##*/casco-}
 		cmd=${cmd%.8.scd}
-		commands | grep -qx "$cmd" || fail "$page: casco has no command $cmd"
+		commands | grep -qx "$cmd" || [[ " $PENDING_COMMANDS " == *" $cmd "* ]] ||
+			fail "$page: casco has no command $cmd"
 	done
 }
 
@@ -53,8 +70,10 @@ commands() {
 
 @test "man: casco(8) GLOBAL OPTIONS are exactly the flags of casco --help" {
 	local want got
-	want=$(help_flags "$("$CASCO" --help | sed -n '/^Global options:/,$p')")
-	got=$(man_flags "$MAN_DIR/casco.8.scd" "GLOBAL OPTIONS")
+	local help
+	help=$("$CASCO" --help | sed -n '/^Global options:/,$p')
+	want=$(help_flags "$help")
+	got=$(drop_pending "$(man_flags "$MAN_DIR/casco.8.scd" "GLOBAL OPTIONS")" "$help")
 	[ "$want" = "$got" ] || fail "casco(8) and \`casco --help\` differ:" "$(diff <(echo "$want") <(echo "$got"))"
 }
 

@@ -207,8 +207,10 @@ write_file_atomic_at (int dirfd, const char *name, const void *data, size_t len,
   _cleanup_close_ int fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0)
     return casco_error_set (err, errno, "create `%s`", tmp);
-  /* A reader must see either the old file or the complete new one. */
-  if (write_all (fd, data, len) < 0 || fsync (fd) < 0)
+  /* A reader must see either the old file or the complete new one: the
+     rename gives that.  No fsync: state lives in /run (gone at reboot
+     anyway), and a flush to disk costs more than the rest of a create. */
+  if (write_all (fd, data, len) < 0)
     {
       int saved = errno;
       unlinkat (dirfd, tmp, 0);

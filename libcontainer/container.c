@@ -1075,10 +1075,10 @@ kill_and_wait (const struct container_state *st, struct casco_error **err)
   if (pidfd < 0)
     return 0;   /* already gone */
   struct casco_error *ignored = NULL;
+  /* With its own pid namespace, SIGKILL to the init is enough: the kernel
+     kills everything else in the namespace when its init dies. */
   if (st->cgroup_path[0])
     cgroup_signal_all (st->cgroup_path, SIGKILL, &ignored);
-  else if (st->own_pid_ns)
-    signal_pid_namespace (st->pid, SIGKILL);
   casco_error_free (ignored);
   sys_pidfd_send_signal (pidfd, SIGKILL, NULL, 0);
   struct pollfd p = { .fd = pidfd, .events = POLLIN };

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -960,9 +959,10 @@ container_list (const struct casco_context *ctx, struct container_state **out, s
       struct stat sb;
       if (fstat (cdirfd, &sb) == 0)
         {
-          struct passwd *pw = getpwuid (sb.st_uid);
           free (st.owner);
-          st.owner = pw ? xstrdup (pw->pw_name) : xasprintf ("#%u", sb.st_uid);
+          st.owner = host_user_name (sb.st_uid);
+          if (st.owner == NULL)
+            st.owner = xasprintf ("#%u", sb.st_uid);
         }
       if (*n == cap)
         *out = xrealloc (*out, (cap = cap ? cap * 2 : 8) * sizeof **out);

@@ -1,5 +1,6 @@
 /* Small helpers: cleanup functions, allocation, whole-buffer I/O. */
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -256,4 +257,19 @@ parse_long (const char *s, long *out)
     return -1;
   *out = v;
   return 0;
+}
+
+char *
+host_user_name (unsigned uid)
+{
+  FILE *f = fopen ("/etc/passwd", "re");
+  if (f == NULL)
+    return NULL;
+  char *name = NULL;
+  struct passwd *pw;
+  while (name == NULL && (pw = fgetpwent (f)) != NULL)
+    if (pw->pw_uid == uid)
+      name = xstrdup (pw->pw_name);
+  fclose (f);
+  return name;
 }

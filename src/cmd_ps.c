@@ -1,6 +1,5 @@
 /* casco ps: the processes of a container. */
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +23,9 @@ print_process (pid_t pid)
       cmd[i] = ' ';
   snprintf (path, sizeof path, "/proc/%d", (int) pid);
   struct stat sb;
-  const char *user = "?";
-  char uid[16];
-  if (stat (path, &sb) == 0)
-    {
-      struct passwd *pw = getpwuid (sb.st_uid);
-      snprintf (uid, sizeof uid, "%u", sb.st_uid);
-      user = pw ? pw->pw_name : uid;
-    }
+  _cleanup_free_ char *user = NULL;
+  if (stat (path, &sb) == 0 && (user = host_user_name (sb.st_uid)) == NULL)
+    user = xasprintf ("%u", sb.st_uid);
   snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
   _cleanup_free_ char *stat_text = NULL;
   int ppid = 0;
@@ -41,7 +35,7 @@ print_process (pid_t pid)
       if (p)
         sscanf (p + 2, "%*c %d", &ppid);
     }
-  printf ("%-12s %-8d %-8d %s\n", user, (int) pid, ppid, cmd);
+  printf ("%-12s %-8d %-8d %s\n", user ? user : "?", (int) pid, ppid, cmd);
 }
 
 static int

@@ -58,5 +58,8 @@ int send_with_fd (int sock, const void *data, size_t len, int fd);
 
 /* Parse a decimal integer strictly (whole string, no overflow). */
 int parse_long (const char *s, long *out);
+/* The host user name of uid from /etc/passwd (malloc'd), or NULL.  Read
+   directly, not through NSS: a static casco cannot load NSS modules. */
+char *host_user_name (unsigned uid);
 
 #endif

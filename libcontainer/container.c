@@ -317,7 +317,8 @@ drive_init (int sync_fd, pid_t *c1, const struct init_config *c, pid_t *init_pid
       switch (m.type)
         {
         case SYNC_MAP_REQUEST:
-          if (ns_write_id_maps (*c1, s, err) < 0)
+          /* from stage 1, or from a direct init (then there is no stage 1) */
+          if (ns_write_id_maps (*c1 > 0 ? *c1 : *init_pid, s, err) < 0)
             return -1;
           sync_send (sync_fd, SYNC_MAP_DONE, 0, 0, NULL);
           break;
@@ -366,16 +367,37 @@ spawn (struct init_config *c, pid_t *init_pid, struct casco_error **err)
   _cleanup_close_ int parent_end = sync[0];
   _cleanup_close_ int child_end = sync[1];
   c->sync_fd = child_end;
-  /* Born inside the cgroup: no window in which it runs unlimited, and it is
-     there before it unshares its cgroup namespace (whose root this becomes). */
-  pid_t c1 = sys_fork_into_cgroup (c->cgroup_fd);
-  if (c1 == 0)
+  pid_t c1;
+  if (!c->is_exec && ns_plan_direct (&c->ns))
     {
-      close (parent_end);
-      init_stage1 (c);
+      /* The common case: one process, the init, born in its namespaces and
+         its cgroup.  No stage 1 to fork and reap, and a pids.max of 1 is
+         enough for the container. */
+      pid_t pid = sys_clone_into (ns_plan_clone_flags (&c->ns), c->cgroup_fd);
+      if (pid == 0)
+        {
+          close (parent_end);
+          init_direct (c);
+        }
+      if (pid < 0)
+        return casco_error_set (err, errno, "clone container init");
+      *init_pid = pid;
+      c1 = 0;
     }
-  if (c1 < 0)
-    return casco_error_set (err, errno, "fork");
+  else
+    {
+      /* Born inside the cgroup: no window in which it runs unlimited, and it
+         is there before it unshares its cgroup namespace (whose root this
+         becomes). */
+      c1 = sys_fork_into_cgroup (c->cgroup_fd);
+      if (c1 == 0)
+        {
+          close (parent_end);
+          init_stage1 (c);
+        }
+      if (c1 < 0)
+        return casco_error_set (err, errno, "fork");
+    }
   /* Only the children hold the other end now: EOF means they died. */
   closep (&child_end);
   if (drive_init (parent_end, &c1, c, init_pid, err) < 0)

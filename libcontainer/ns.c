@@ -137,6 +137,14 @@ ns_explain_entered (const struct ns_plan *plan)
 }
 
 void
+ns_explain_cloned (const struct ns_plan *plan)
+{
+  for (int t = 0; casco_explain_enabled && t < SPEC_NS_COUNT; t++)
+    if (plan->create[t])
+      explain_created (t);
+}
+
+void
 ns_explain_shared (const struct ns_plan *plan)
 {
   for (int t = 0; casco_explain_enabled && t < SPEC_NS_COUNT; t++)
@@ -193,6 +201,25 @@ ns_unshare_others (const struct ns_plan *plan, struct casco_error **err)
     if (t != SPEC_NS_USER && plan->create[t])
       explain_created (t);
   return 0;
+}
+
+bool
+ns_plan_direct (const struct ns_plan *plan)
+{
+  for (int t = 0; t < SPEC_NS_COUNT; t++)
+    if (plan->join_fd[t] >= 0)
+      return false;
+  return !plan->create[SPEC_NS_TIME];
+}
+
+unsigned long
+ns_plan_clone_flags (const struct ns_plan *plan)
+{
+  unsigned long flags = 0;
+  for (int t = 0; t < SPEC_NS_COUNT; t++)
+    if (t != SPEC_NS_CGROUP && plan->create[t])
+      flags |= (unsigned long) spec_ns_clone_flag (t);
+  return flags;
 }
 
 int

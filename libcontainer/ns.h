@@ -34,6 +34,18 @@ int ns_unshare_others (const struct ns_plan *plan, struct casco_error **err);
 void ns_explain_shared (const struct ns_plan *plan);
 /* --explain, in the init: the pid and time namespaces it was born into. */
 void ns_explain_entered (const struct ns_plan *plan);
+/* Can the parent clone the init straight into its new namespaces, with
+   no stage 1?  Only when nothing is joined (setns comes before the fork
+   that enters a pid namespace) and there is no time namespace (its
+   offsets are written before its first process exists). */
+bool ns_plan_direct (const struct ns_plan *plan);
+/* The clone flags for such an init: every new namespace but the cgroup
+   one, which the init unshares itself once in its cgroup (a cgroup
+   namespace's root is the cgroup of the process that creates it). */
+unsigned long ns_plan_clone_flags (const struct ns_plan *plan);
+/* --explain, in such an init: the namespaces it was cloned into. */
+void ns_explain_cloned (const struct ns_plan *plan);
+
 /* After unshare(CLONE_NEWTIME), before the first child: clock offsets. */
 int ns_write_time_offsets (const struct spec *s, struct casco_error **err);
 

@@ -618,6 +618,29 @@ become_root_in_userns (int sync_fd, const struct ns_plan *ns, struct casco_error
 }
 
 void
+init_direct (struct init_config *c)
+{
+  struct casco_error *err = NULL;
+  /* Narration from here on goes to the parent, never to our stdio. */
+  casco_explain_to_fd (c->sync_fd);
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* As in stage 1: not dumpable until exec (CVE-2016-9962). */
+  prctl (PR_SET_DUMPABLE, 0);
+  if (become_root_in_userns (c->sync_fd, &c->ns, &err) < 0)
+    child_fail (c->sync_fd, err);
+  /* Born in the container's cgroup, so that is the new namespace's root. */
+  if (c->ns.create[SPEC_NS_CGROUP] && unshare (CLONE_NEWCGROUP) < 0)
+    {
+      casco_error_set (&err, errno, "create cgroup namespace");
+      child_fail (c->sync_fd, err);
+    }
+  ns_explain_cloned (&c->ns);
+  ns_explain_shared (&c->ns);
+  ns_plan_close (&c->ns);
+  init_stage2 (c);
+}
+
+void
 init_stage1 (struct init_config *c)
 {
   struct casco_error *err = NULL;

@@ -86,5 +86,8 @@ void init_config_release (struct init_config *c);
 
 /* Runs in the first child; never returns. */
 _Noreturn void init_stage1 (struct init_config *c);
+/* The init cloned by the parent straight into its new namespaces and
+   cgroup (ns_plan_direct): stage 1's remaining steps, then stage 2. */
+_Noreturn void init_direct (struct init_config *c);
 
 #endif

@@ -37,6 +37,17 @@ sys_fork_into_cgroup (int cgroup_fd)
   return (pid_t) syscall (SYS_clone3, &args, sizeof args);
 }
 
+pid_t
+sys_clone_into (unsigned long ns_flags, int cgroup_fd)
+{
+  struct clone_args args = {
+    .flags = ns_flags | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
+    .exit_signal = SIGCHLD,
+    .cgroup = cgroup_fd >= 0 ? (uint64_t) cgroup_fd : 0,
+  };
+  return (pid_t) syscall (SYS_clone3, &args, sizeof args);
+}
+
 int
 sys_pidfd_open (pid_t pid, unsigned int flags)
 {

@@ -1,0 +1,78 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2016 # single-quoted jq programs
+# The smallest limits a container can run under: what casco itself costs
+# the container's cgroup.  crun documents 512 KiB of memory.max; casco
+# must manage 256 KiB, and a pids.max of 1 (the container's one process).
+#
+# Runs only inside the test VM (tests/vm/run-cgroup-tests sets CASCO_VM=1).
+
+load ../bats/helpers
+
+CG=/sys/fs/cgroup
+
+setup() {
+	[ "${CASCO_VM:-}" = 1 ] || skip "cgroup tests run in the VM only (tests/vm/run-cgroup-tests)"
+	[ -n "$(cat $CG/cgroup.controllers 2>/dev/null)" ] || skip "no cgroup v2 at $CG"
+	common_setup
+	CGDIR=$CG/casco/$ID
+}
+
+teardown() {
+	[ "${CASCO_VM:-}" = 1 ] || return 0
+	common_teardown
+	if [ -n "${CGDIR:-}" ] && [ -d "$CGDIR" ]; then
+		echo 1 >"$CGDIR/cgroup.kill" 2>/dev/null || true
+		sleep 0.2
+		rmdir "$CGDIR" 2>/dev/null || true
+		fail "teardown: cgroup $CGDIR was left behind"
+	fi
+}
+
+@test "tiny limits: run succeeds with memory.max = 256 KiB" {
+	set_config '.linux.resources.memory = {limit: 262144}'
+	set_args /bin/true
+	run casco run --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ ! -e "$CGDIR" ]
+}
+
+@test "tiny limits: under memory.max = 256 KiB the container's process runs, not OOM-killed" {
+	set_config '.linux.resources.memory = {limit: 262144}'
+	set_args sleep 60
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	assert_success
+	run casco start "$ID"
+	assert_success
+	wait_for_status "$ID" running
+	[ "$(cat "$CGDIR/memory.max")" = 262144 ]
+	grep -qx "$(casco state "$ID" | jq -r .pid)" "$CGDIR/cgroup.procs"
+	[ "$(awk '$1 == "oom_kill" { print $2 }' "$CGDIR/memory.events")" = 0 ]
+	run casco delete --force "$ID"
+	assert_success
+	[ ! -e "$CGDIR" ]
+}
+
+@test "tiny limits: run succeeds with pids.max = 1" {
+	set_config '.linux.resources.pids = {limit: 1}'
+	set_args /bin/true
+	run casco run --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ ! -e "$CGDIR" ]
+}
+
+@test "tiny limits: create, start and delete with pids.max = 1 and memory.max = 256 KiB" {
+	set_config '.linux.resources = {memory: {limit: 262144}, pids: {limit: 1}}'
+	set_args sleep 60
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ "$(cat "$CGDIR/pids.max")" = 1 ]
+	[ "$(cat "$CGDIR/memory.max")" = 262144 ]
+	run casco start "$ID"
+	assert_success
+	wait_for_status "$ID" running
+	# the one process is the container's own
+	[ "$(wc -l <"$CGDIR/cgroup.procs")" = 1 ]
+	run casco delete --force "$ID"
+	assert_success
+	[ ! -e "$CGDIR" ]
+}

@@ -1,5 +1,8 @@
 /* Re-exec from a sealed memfd copy of the binary. */
+#include <elf.h>
 #include <fcntl.h>
+#include <link.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -36,6 +39,44 @@ copy_all (int to, int from, off_t size, struct casco_error **err)
   return 0;
 }
 
+/* The bytes of the executable the kernel maps: up to the end of its last
+   segment (and of its program headers).  Section headers and debug info
+   after that are never loaded: leaving them out makes the copy smaller
+   (an unstripped build is a third debug info).  Returns size when the
+   file does not look like our own ELF. */
+static off_t
+loaded_size (int fd, off_t size)
+{
+  ElfW (Ehdr) eh;
+  if (pread (fd, &eh, sizeof eh, 0) != (ssize_t) sizeof eh || memcmp (eh.e_ident, ELFMAG, SELFMAG) != 0
+      || eh.e_phentsize != sizeof (ElfW (Phdr)) || eh.e_phnum == 0 || eh.e_phnum > 64)
+    return size;
+  ElfW (Phdr) ph[64];
+  size_t len = (size_t) eh.e_phnum * sizeof ph[0];
+  if (pread (fd, ph, len, (off_t) eh.e_phoff) != (ssize_t) len)
+    return size;
+  off_t end = (off_t) (eh.e_phoff + len);
+  for (size_t i = 0; i < eh.e_phnum; i++)
+    if ((off_t) (ph[i].p_offset + ph[i].p_filesz) > end)
+      end = (off_t) (ph[i].p_offset + ph[i].p_filesz);
+  return end < size ? end : size;
+}
+
+/* The copy ends before the section headers: say it has none. */
+static int
+drop_section_headers (int mem, struct casco_error **err)
+{
+  ElfW (Ehdr) eh;
+  if (pread (mem, &eh, sizeof eh, 0) != (ssize_t) sizeof eh)
+    return casco_error_set (err, errno, "read casco memfd");
+  eh.e_shoff = 0;
+  eh.e_shnum = 0;
+  eh.e_shstrndx = SHN_UNDEF;
+  if (pwrite (mem, &eh, sizeof eh, 0) != (ssize_t) sizeof eh)
+    return casco_error_set (err, errno, "write casco memfd");
+  return 0;
+}
+
 int
 selfexe_ensure_sealed (char **argv, char **envp, struct casco_error **err)
 {
@@ -52,7 +93,9 @@ selfexe_ensure_sealed (char **argv, char **envp, struct casco_error **err)
   _cleanup_close_ int mem = memfd_create ("casco", MFD_ALLOW_SEALING | MFD_CLOEXEC);
   if (mem < 0)
     return casco_error_set (err, errno, "memfd_create");
-  if (copy_all (mem, self, sb.st_size, err) < 0)
+  off_t size = loaded_size (self, sb.st_size);
+  if (copy_all (mem, self, size, err) < 0
+      || (size < sb.st_size && drop_section_headers (mem, err) < 0))
     return -1;
   if (fcntl (mem, F_ADD_SEALS, REQUIRED_SEALS) < 0)
     return casco_error_set (err, errno, "seal casco memfd");

@@ -496,3 +496,21 @@ allow_mknod() {
 	[ "$(jq -r '.data.pids.limit' <<<"$output")" = 42 ]
 	[ "$(jq -r '.data.pids.current' <<<"$output")" -ge 1 ]
 }
+
+# ------------------------------------------------------- cgroup namespace
+
+@test "cgroup ns: a container with its own cgroup namespace sees its cgroup as /" {
+	set_config '.linux.resources.pids = {limit: 20}'
+	set_config '.linux.namespaces += [{type: "cgroup"}]'
+	set_args sh -c 'cat /proc/self/cgroup; sleep 60'
+	casco_detached create --bundle "$BUNDLE" "$ID"
+	casco start "$ID"
+	retry 50 0.2 grep -q '^0::' "$CONTAINER_LOG"
+	run cat "$CONTAINER_LOG"
+	assert_output_contains "0::/"
+	assert_output_not_contains "casco/$ID"
+	# and the host sees the process in the container's cgroup
+	grep -qx "$(casco state "$ID" | jq -r .pid)" "$CGDIR/cgroup.procs"
+	run casco delete --force "$ID"
+	assert_success
+}

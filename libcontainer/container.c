@@ -110,6 +110,16 @@ seccomp_for (const struct spec *spec, struct seccomp_program *out, struct casco_
   return seccomp_default_program (out, err);
 }
 
+static int
+enforce_policy (const struct casco_context *ctx, const struct spec *spec, bool exec, bool no_cgroup,
+                struct casco_error **err)
+{
+  struct policy_options o = { .exec = exec, .no_cgroup = no_cgroup };
+  _cleanup_strv_ char **sources = NULL;
+  policy_options_from_host (spec, &o, &sources);
+  return policy_enforce (spec, ctx->policy, &o, err);
+}
+
 /* casco needs what the rest of the code assumes; say so before anything is created. */
 static int
 check_supported (const struct spec *s, struct casco_error **err)
@@ -582,6 +592,10 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
   policy_apply_defaults (spec);
   if (cg.use)
     policy_default_pids (spec);
+  /* The operator's policy sees the values casco will use, and runs before
+     anything exists: a refused config leaves no trace. */
+  if (enforce_policy (ctx, spec, false, !cg.use, err) < 0)
+    return -1;
 
   if (state_root_open (root_of (ctx), true, &l->rootfd, err) < 0
       || state_dir_create (l->rootfd, id, &l->dirfd, err) < 0)
@@ -1257,8 +1271,8 @@ exec_process_build (const struct exec_options *o, struct spec *spec, int root_fd
 }
 
 static int
-exec_in (int dirfd, const struct container_state *st, int pidfd, const struct exec_options *o,
-         pid_t *pid, int *console_peer, struct casco_error **err)
+exec_in (const struct casco_context *ctx, int dirfd, const struct container_state *st, int pidfd,
+         const struct exec_options *o, pid_t *pid, int *console_peer, struct casco_error **err)
 {
   /* the config saved at create: editing the bundle since changes nothing */
   struct spec *s = NULL;
@@ -1281,6 +1295,11 @@ exec_in (int dirfd, const struct container_state *st, int pidfd, const struct ex
   /* hand the process to the spec so spec_free releases it on every path */
   spec_process_free (spec->process);
   spec->process = proc;
+  /* a --process file gets the secure defaults too; then the operator's
+     policy judges the process exec will really start */
+  policy_apply_defaults (spec);
+  if (enforce_policy (ctx, spec, true, false, err) < 0)
+    return -1;
 
   int extra_fds = 0;
   __attribute__ ((cleanup (init_config_release))) struct init_config c = {
@@ -1352,7 +1371,7 @@ container_exec (const struct casco_context *ctx, const char *id, const struct ex
     block_forwarded_signals (&old_mask);
   pid_t pid = 0;
   int console_peer = -1;
-  int rc = exec_in (dirfd, &st, pidfd, o, &pid, &console_peer, err);
+  int rc = exec_in (ctx, dirfd, &st, pidfd, o, &pid, &console_peer, err);
   container_state_clear (&st);
   if (rc == 0 && !o->detach)
     {

@@ -67,7 +67,7 @@ enabled_obj (json_writer *w, const char *key, bool enabled)
 }
 
 char *
-features_json (void)
+features_json (enum policy_level level)
 {
   json_writer *w = jw_new (true);
   jw_obj_open (w);
@@ -106,6 +106,7 @@ features_json (void)
   jw_kv_str (w, "io.github.seccomp.libseccomp.version", ver);
   jw_kv_str (w, "org.opencontainers.runc.checkpoint.enabled", "false");
   jw_kv_str (w, "io.casco.version", PACKAGE_VERSION);
+  jw_kv_str (w, "io.casco.policy.level", policy_level_name (level));
   jw_obj_close (w);
   jw_obj_close (w);
   return jw_finish (w, NULL);

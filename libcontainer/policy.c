@@ -1,4 +1,12 @@
-/* Secure defaults for fields a config leaves out. */
+/* Secure defaults for fields a config leaves out, the operator's policy
+   level, and enforcing the rule table (policy_rules.c) at create and exec. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "casco/error.h"
 #include "casco/log.h"
 #include "casco/util.h"
 #include "policy.h"
@@ -58,4 +66,191 @@ policy_default_pids (struct spec *s)
   s->linux_->resources.has_pids = true;
   s->linux_->resources.pids_limit = POLICY_DEFAULT_PIDS_LIMIT;
   casco_debug ("linux.resources.pids absent: defaulting to %d", POLICY_DEFAULT_PIDS_LIMIT);
+}
+
+char **
+policy_defaults_notes (const struct spec *s)
+{
+  char **notes = NULL;
+  const struct spec_process *p = s->process;
+  if (p && !p->has_no_new_privileges)
+    notes = strv_append (notes, "process.noNewPrivileges: absent; casco sets true");
+  if (p && p->capabilities == NULL)
+    notes = strv_append (notes, "process.capabilities: absent; casco grants only CAP_AUDIT_WRITE, "
+                                "CAP_KILL and CAP_NET_BIND_SERVICE");
+  if (s->linux_ && s->linux_->masked_paths == NULL)
+    notes = strv_append (notes, "linux.maskedPaths: absent; casco masks the standard /proc and /sys paths");
+  if (s->linux_ && s->linux_->readonly_paths == NULL)
+    notes = strv_append (notes, "linux.readonlyPaths: absent; casco makes the standard /proc paths read-only");
+  if (s->linux_ && s->linux_->seccomp == NULL)
+    notes = strv_append (notes, "linux.seccomp: absent; casco applies its default profile "
+                                "(unlisted syscalls fail with EPERM)");
+  if (s->linux_ && !s->linux_->resources.has_pids)
+    {
+      _cleanup_free_ char *n = xasprintf ("linux.resources.pids.limit: absent; casco sets %d when the "
+                                          "container gets a cgroup (cgroup v2 hosts)",
+                                          POLICY_DEFAULT_PIDS_LIMIT);
+      notes = strv_append (notes, n);
+    }
+  return notes;
+}
+
+/* ---- the operator's level ----------------------------------------------------------------- */
+
+static char *
+trim (char *s)
+{
+  while (*s == ' ' || *s == '\t')
+    s++;
+  size_t n = strlen (s);
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+    s[--n] = '\0';
+  return s;
+}
+
+int
+policy_conf_parse (const char *text, const char *file, enum policy_level *out, bool *found,
+                   struct casco_error **err)
+{
+  *found = false;
+  _cleanup_free_ char *copy = xstrdup (text);
+  char *save = NULL;
+  unsigned lineno = 0;
+  /* strtok_r would skip empty lines and so miscount: split by hand */
+  for (char *line = copy; line; line = save)
+    {
+      lineno++;
+      save = strchr (line, '\n');
+      if (save)
+        *save++ = '\0';
+      char *hash = strchr (line, '#');
+      if (hash)
+        *hash = '\0';
+      char *l = trim (line);
+      if (*l == '\0')
+        continue;
+      char *eq = strchr (l, '=');
+      if (eq == NULL)
+        return casco_error_set (err, 0, "%s:%u: expected \"level = strict|baseline|permissive\"", file, lineno);
+      *eq = '\0';
+      char *key = trim (l), *value = trim (eq + 1);
+      if (strcmp (key, "level") != 0)
+        return casco_error_set (err, 0, "%s:%u: unknown key \"%s\" (the only key is \"level\")", file, lineno, key);
+      int level = policy_level_from_name (value);
+      if (level < 0)
+        return casco_error_set (err, 0, "%s:%u: invalid policy level \"%s\" (use strict, baseline or permissive)",
+                                file, lineno, value);
+      *out = level;
+      *found = true;
+    }
+  return 0;
+}
+
+int
+policy_level_resolve (const char *flag, enum policy_level *out, const char **source,
+                      struct casco_error **err)
+{
+  int level;
+  if (flag)
+    {
+      if ((level = policy_level_from_name (flag)) < 0)
+        return casco_error_set (err, 0, "--policy: invalid level \"%s\" (use strict, baseline or permissive)", flag);
+      *out = level;
+      *source = "--policy";
+      return 0;
+    }
+  const char *env = getenv (POLICY_ENV);
+  if (env && env[0])
+    {
+      if ((level = policy_level_from_name (env)) < 0)
+        return casco_error_set (err, 0, POLICY_ENV ": invalid level \"%s\" (use strict, baseline or permissive)", env);
+      *out = level;
+      *source = POLICY_ENV;
+      return 0;
+    }
+  const char *file = getenv (POLICY_CONF_ENV);
+  if (file == NULL || file[0] == '\0')
+    file = POLICY_CONF_PATH;
+  _cleanup_free_ char *text = NULL;
+  struct casco_error *read_err = NULL;
+  if (read_file_at (AT_FDCWD, file, &text, NULL, &read_err) < 0)
+    {
+      bool absent = read_err->errno_ == ENOENT;
+      casco_error_free (read_err);
+      if (!absent)
+        return casco_error_set (err, errno, "policy file %s", file);
+    }
+  else
+    {
+      bool found;
+      enum policy_level l;
+      if (policy_conf_parse (text, file, &l, &found, err) < 0)
+        return -1;
+      if (found)
+        {
+          *out = l;
+          *source = file;
+          return 0;
+        }
+    }
+  *out = POLICY_STRICT;
+  *source = "default";
+  return 0;
+}
+
+/* ---- enforcement ------------------------------------------------------------------------- */
+
+int
+policy_enforce (const struct spec *s, enum policy_level level, const struct policy_options *opts,
+                struct casco_error **err)
+{
+  __attribute__ ((cleanup (policy_findings_clear))) struct policy_findings f = { 0 };
+  size_t refused = policy_check (s, level, opts, &f);
+  const char *name = policy_level_name (level);
+  for (size_t i = 0; i < f.n; i++)
+    {
+      const struct policy_finding *x = &f.v[i];
+      const struct policy_rule *r = x->rule;
+      if (x->action == POLICY_REFUSE)
+        {
+          const char *allow = policy_allowing_level (r, level);
+          casco_log (CASCO_LOG_ERROR, "%s (%s): %s (OWASP %s): %s Refused by policy %s; an operator allows it "
+                     "with --policy %s or " POLICY_ENV "=%s.",
+                     x->path, x->value, r->id, r->owasp, r->risk, name, allow, allow);
+        }
+      else if (x->action == POLICY_WARN)
+        casco_warn ("%s (%s): %s (OWASP %s): %s Allowed by policy %s.", x->path, x->value, r->id,
+                    r->owasp, r->risk, name);
+    }
+  if (refused)
+    return casco_error_set (err, 0, "config refused by policy %s: %zu finding%s (listed above; "
+                            "`casco audit --policy %s` explains them)",
+                            name, refused, refused == 1 ? "" : "s", name);
+  return 0;
+}
+
+void
+policy_options_from_host (const struct spec *s, struct policy_options *o, char ***sources)
+{
+  /* "" where nothing resolves, so the vector stays a plain strv */
+  char **v = xmalloc0 ((s->n_mounts + 1) * sizeof *v);
+  for (size_t i = 0; i < s->n_mounts; i++)
+    {
+      char *real = s->mounts[i].source && s->mounts[i].source[0] == '/'
+                       ? realpath (s->mounts[i].source, NULL) : NULL;
+      v[i] = real ? real : xstrdup ("");
+    }
+  *sources = v;
+  o->mount_sources = (const char *const *) v;
+  o->n_mount_sources = s->n_mounts;
+  for (size_t i = 0; s->linux_ && i < s->linux_->n_namespaces; i++)
+    {
+      const struct spec_namespace *ns = &s->linux_->namespaces[i];
+      if (ns->path == NULL || ns->path[0] == '\0')
+        continue;
+      _cleanup_free_ char *own = xasprintf ("/proc/self/ns/%s", spec_ns_proc_name (ns->type));
+      struct stat a, b;
+      if (stat (ns->path, &a) == 0 && stat (own, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+        o->ns_is_host[ns->type] = true;
+    }
 }

@@ -1,9 +1,10 @@
-/* casco — secure defaults (and, later, the operator policy that refuses
-   insecure configs; both live here so one table says what casco expects). */
-#ifndef CASCO_POLICY_H
-#define CASCO_POLICY_H
+/* casco — secure defaults for absent fields (policy.c).  The operator
+   policy (levels, rule table, check) is declared in casco/policy.h. */
+#ifndef CASCO_POLICY_DEFAULTS_H
+#define CASCO_POLICY_DEFAULTS_H
 
 #include <stdbool.h>
+#include "casco/policy.h"
 #include "casco/spec.h"
 
 /* pids.max casco sets when a cgroup is used and the config gives none:
@@ -18,5 +19,10 @@
 void policy_apply_defaults (struct spec *s);
 /* When a cgroup is used and linux.resources.pids is absent: set it. */
 void policy_default_pids (struct spec *s);
+
+/* What the check needs to know about this host: where each bind mount's
+   source really leads (symlinks resolved; *sources owns the strings, free
+   with strv_free) and which namespace paths name casco's own namespaces. */
+void policy_options_from_host (const struct spec *s, struct policy_options *o, char ***sources);
 
 #endif

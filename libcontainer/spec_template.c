@@ -1,11 +1,18 @@
 /* The config.json that `casco spec` writes: runc's default shape, hardened
-   (read-only root, no_new_privs, the three usual capabilities, masked paths). */
+   so that it passes `casco audit --policy strict`: read-only root,
+   no_new_privs, the three usual capabilities, masked paths, a user and a
+   network namespace, memory and pids limits. */
 #include <string.h>
 #include <unistd.h>
 
 #include "casco/json.h"
 #include "casco/spec.h"
 #include "casco/util.h"
+
+#define SPEC_USERNS_HOST_ID 100000u
+#define SPEC_USERNS_SIZE 65536u
+#define SPEC_MEMORY_LIMIT (512 * 1024 * 1024)
+#define SPEC_PIDS_LIMIT 1024
 
 static void
 mount_entry (json_writer *w, const char *dest, const char *type, const char *source,
@@ -21,14 +28,14 @@ mount_entry (json_writer *w, const char *dest, const char *type, const char *sou
 }
 
 static void
-id_mapping (json_writer *w, const char *key, unsigned host_id)
+id_mapping (json_writer *w, const char *key, unsigned host_id, unsigned size)
 {
   jw_key (w, key);
   jw_arr_open (w);
   jw_obj_open (w);
   jw_kv_int (w, "containerID", 0);
   jw_kv_int (w, "hostID", host_id);
-  jw_kv_int (w, "size", 1);
+  jw_kv_int (w, "size", size);
   jw_obj_close (w);
   jw_arr_close (w);
 }
@@ -101,31 +108,44 @@ write_linux (json_writer *w, bool rootless)
 {
   jw_key (w, "linux");
   jw_obj_open (w);
+  /* Root in the container is not root on the host (the strict policy's
+     rule): rootless maps the caller, otherwise a range of unused ids, the
+     usual first subordinate range (edit it to one reserved for casco). */
   if (rootless)
     {
-      id_mapping (w, "uidMappings", (unsigned) geteuid ());
-      id_mapping (w, "gidMappings", (unsigned) getegid ());
+      id_mapping (w, "uidMappings", (unsigned) geteuid (), 1);
+      id_mapping (w, "gidMappings", (unsigned) getegid (), 1);
+    }
+  else
+    {
+      id_mapping (w, "uidMappings", SPEC_USERNS_HOST_ID, SPEC_USERNS_SIZE);
+      id_mapping (w, "gidMappings", SPEC_USERNS_HOST_ID, SPEC_USERNS_SIZE);
     }
   jw_key (w, "namespaces");
   jw_arr_open (w);
-  static const char *const base[] = { "pid", "network", "ipc", "uts", "mount", "cgroup", NULL };
-  for (const char *const *t = base; *t; t++)
+  /* A network namespace even rootless: the container gets only lo, which
+     is what strict asks (add interfaces with slirp4netns or pasta). */
+  static const char *const types[] = { "pid", "network", "ipc", "uts", "mount", "cgroup", "user", NULL };
+  for (const char *const *t = types; *t; t++)
     {
-      /* rootless shares the host network: an unprivileged user could not
-         give a new network namespace any interface but lo */
-      if (rootless && strcmp (*t, "network") == 0)
-        continue;
       jw_obj_open (w);
       jw_kv_str (w, "type", *t);
       jw_obj_close (w);
     }
-  if (rootless)
-    {
-      jw_obj_open (w);
-      jw_kv_str (w, "type", "user");
-      jw_obj_close (w);
-    }
   jw_arr_close (w);
+  /* Limits that any interactive shell or small service fits in, so that
+     one container cannot take the host's memory or process table. */
+  jw_key (w, "resources");
+  jw_obj_open (w);
+  jw_key (w, "memory");
+  jw_obj_open (w);
+  jw_kv_int (w, "limit", SPEC_MEMORY_LIMIT);
+  jw_obj_close (w);
+  jw_key (w, "pids");
+  jw_obj_open (w);
+  jw_kv_int (w, "limit", SPEC_PIDS_LIMIT);
+  jw_obj_close (w);
+  jw_obj_close (w);
   jw_kv_strv (w, "maskedPaths", (const char *const[]){
       "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
       "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware",

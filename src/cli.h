@@ -15,6 +15,8 @@ struct cli
   bool log_json;
   bool debug;
   const char *argv0;
+  const char *policy_flag;   /* --policy as given, NULL when absent */
+  const char *policy_source; /* where ctx.policy came from: "--policy", "CASCO_POLICY", a file, "default" */
 };
 
 struct cli_command
@@ -27,7 +29,7 @@ struct cli_command
 
 extern const struct cli_command cmd_spec, cmd_create, cmd_start, cmd_run, cmd_state, cmd_list,
     cmd_kill, cmd_delete, cmd_exec, cmd_features, cmd_pause, cmd_resume, cmd_ps,
-    cmd_update, cmd_events;
+    cmd_update, cmd_events, cmd_audit;
 
 /* Logging (log.c): set up from the global flags; errors go to --log in
    the chosen format and to stderr, as runc does. */

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casco/log.h"
+#include "casco/policy.h"
 #include "casco/selfexe.h"
 #include "casco/spec.h"
 #include "cli.h"
@@ -18,8 +20,16 @@ enters_containers (const char *name)
   return strcmp (name, "create") == 0 || strcmp (name, "run") == 0 || strcmp (name, "exec") == 0;
 }
 
+/* Commands whose behaviour depends on the operator's policy level (audit
+   resolves its own: its --policy wins). */
+static bool
+uses_policy (const char *name)
+{
+  return enters_containers (name) || strcmp (name, "features") == 0;
+}
+
 static const struct cli_command *const commands[] = {
-  &cmd_create, &cmd_delete, &cmd_events, &cmd_exec, &cmd_features, &cmd_kill, &cmd_list,
+  &cmd_audit, &cmd_create, &cmd_delete, &cmd_events, &cmd_exec, &cmd_features, &cmd_kill, &cmd_list,
   &cmd_pause, &cmd_ps, &cmd_resume, &cmd_run, &cmd_spec, &cmd_start, &cmd_state, &cmd_update,
 };
 
@@ -45,6 +55,8 @@ print_help (void)
           "  --log-format FMT    text or json\n"
           "  --debug             log debug detail\n"
           "  --cgroup-manager M  cgroupfs (default) or disabled (run without limits)\n"
+          "  --policy LEVEL      strict, baseline or permissive (default: $CASCO_POLICY,\n"
+          "                      then /etc/casco/policy.conf, then strict); see `casco audit`\n"
           "  --systemd-cgroup    accepted for compatibility (cgroupfs is used)\n"
           "  -h, --help          show this help\n"
           "  -v, --version       show versions\n\n"
@@ -52,7 +64,7 @@ print_help (void)
 }
 
 enum { OPT_ROOT = 1000, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD_CGROUP, OPT_ROOTLESS,
-       OPT_CRIU, OPT_CGROUP_MANAGER };
+       OPT_CRIU, OPT_CGROUP_MANAGER, OPT_POLICY };
 
 int
 main (int argc, char **argv)
@@ -67,6 +79,7 @@ main (int argc, char **argv)
     { "rootless", required_argument, NULL, OPT_ROOTLESS },
     { "criu", required_argument, NULL, OPT_CRIU },
     { "cgroup-manager", required_argument, NULL, OPT_CGROUP_MANAGER },
+    { "policy", required_argument, NULL, OPT_POLICY },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'v' },
     { NULL, 0, NULL, 0 },
@@ -99,6 +112,7 @@ main (int argc, char **argv)
             return 1;
           }
         break;
+      case OPT_POLICY: cli.policy_flag = optarg; break;
       case 'h': print_help (); return 0;
       case 'v': print_version (); return 0;
       default:
@@ -127,6 +141,14 @@ main (int argc, char **argv)
     if (strcmp (commands[i]->name, name) == 0)
       {
         struct casco_error *err = NULL;
+        if (uses_policy (name))
+          {
+            const char *source = NULL;
+            if (policy_level_resolve (cli.policy_flag, &cli.ctx.policy, &source, &err) < 0)
+              return cli_fail (&cli, err);
+            cli.policy_source = source;
+            casco_debug ("policy level %s (from %s)", policy_level_name (cli.ctx.policy), source);
+          }
         if (enters_containers (name) && selfexe_ensure_sealed (argv, environ, &err) < 0)
           return cli_fail (&cli, err);
         /* The command sees argv[0] = its name, like a program of its own;

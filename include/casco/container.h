@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include "casco/policy.h"
 #include "casco/spec.h"
 #include "casco/state.h"
 
@@ -19,6 +20,7 @@ struct casco_context
   const char *root;          /* state root, default /run/casco */
   bool systemd_cgroup;
   bool cgroup_disabled;      /* --cgroup-manager disabled: run without a cgroup */
+  enum policy_level policy;  /* the operator's; 0 (strict) when the caller says nothing */
 };
 
 struct create_options

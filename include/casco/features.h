@@ -2,7 +2,11 @@
 #ifndef CASCO_FEATURES_H
 #define CASCO_FEATURES_H
 
-/* Pretty JSON, caller frees. */
-char *features_json (void);
+#include "casco/policy.h"
+
+/* Pretty JSON, caller frees.  level: the operator's policy, reported as
+   the annotation io.casco.policy.level so an engine can see what casco
+   will refuse before it asks. */
+char *features_json (enum policy_level level);
 
 #endif

@@ -159,6 +159,21 @@ load helpers
 		config.json >/dev/null || fail "$(cat config.json)"
 }
 
+@test "spec: casco's config is hardened: read-only root, no_new_privs, user namespace, limits" {
+	requires_casco
+	mkdir "$TESTDIR/spec"
+	run casco spec --bundle "$TESTDIR/spec"
+	assert_success
+	# root in the container is host uid 100000, not root: strict's rule
+	jq -e '.root.readonly == true and .process.noNewPrivileges == true
+		and (.process.capabilities.bounding | length) == 3
+		and (.linux.namespaces | map(.type) | index("user") != null and index("network") != null)
+		and .linux.uidMappings == [{containerID: 0, hostID: 100000, size: 65536}]
+		and .linux.gidMappings == [{containerID: 0, hostID: 100000, size: 65536}]
+		and .linux.resources.memory.limit == 536870912 and .linux.resources.pids.limit == 1024' \
+		"$TESTDIR/spec/config.json" >/dev/null || fail "$(cat "$TESTDIR/spec/config.json")"
+}
+
 @test "spec: refuses to overwrite an existing config.json" {
 	mkdir "$TESTDIR/spec"
 	cd "$TESTDIR/spec"
@@ -177,7 +192,7 @@ load helpers
 	jq -e '.process.args == ["sh"]' "$TESTDIR/spec/config.json" >/dev/null
 }
 
-@test "spec --rootless: a user namespace maps the caller to root, no cgroup resources" {
+@test "spec --rootless: a user namespace maps the caller to root, a network namespace, limits" {
 	mkdir "$TESTDIR/spec"
 	cd "$TESTDIR/spec"
 	run casco spec --rootless
@@ -186,7 +201,9 @@ load helpers
 		(.linux.namespaces | map(.type) | index("user") != null)
 		and .linux.uidMappings[0].containerID == 0 and .linux.uidMappings[0].hostID == $uid
 		and .linux.gidMappings[0].containerID == 0 and .linux.gidMappings[0].hostID == $gid
-		and (.linux.resources == null)' config.json >/dev/null || fail "$(cat config.json)"
+		and (.linux.namespaces | map(.type) | index("network") != null)
+		and .linux.resources.memory.limit > 0 and .linux.resources.pids.limit > 0' config.json >/dev/null ||
+		fail "$(cat config.json)"
 }
 
 @test "spec: casco's default spec declares ociVersion 1.2.x" {
@@ -203,7 +220,8 @@ load helpers
 	cp -a "$BUNDLE/rootfs" "$TESTDIR/spec/rootfs"
 	run casco spec --bundle "$TESTDIR/spec"
 	assert_success
-	# No cgroup settings (this suite never touches cgroups) and no tty.
+	# No cgroup settings (this suite never touches cgroups) and no tty; the
+	# rest as written, user namespace included.
 	BUNDLE=$TESTDIR/spec set_config 'del(.linux.resources, .linux.cgroupsPath)
 		| .mounts |= map(select(.type != "cgroup" and .type != "cgroup2"))
 		| .process.terminal = false | .process.args = ["sh", "-c", "echo from-spec; hostname"]'

@@ -1,0 +1,114 @@
+/* casco — the operator policy: levels, the rule table, and the check that
+   turns a parsed config into findings.  policy_check is a pure function of
+   its arguments (no I/O, no globals beyond the constant table), so unit
+   tests and fuzzers can drive it directly; reading the level from the
+   environment or /etc/casco/policy.conf is policy_level_resolve's job. */
+#ifndef CASCO_POLICY_H
+#define CASCO_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "casco/spec.h"
+
+struct casco_error;
+
+/* Chosen by the operator only, never by the config (its author is whom the
+   policy guards against).  STRICT is 0: a zeroed context is strict. */
+enum policy_level { POLICY_STRICT = 0, POLICY_BASELINE, POLICY_PERMISSIVE, POLICY_N_LEVELS };
+
+enum policy_action { POLICY_OK, POLICY_WARN, POLICY_REFUSE };
+
+enum policy_severity { POLICY_LOW, POLICY_MEDIUM, POLICY_HIGH, POLICY_CRITICAL };
+
+/* PROCESS rules look only at the process (exec checks these); CONTAINER
+   rules at the rest of the config. */
+enum policy_scope { POLICY_SCOPE_CONTAINER, POLICY_SCOPE_PROCESS };
+
+struct policy_rule
+{
+  const char *id;           /* stable: "CASCO-SECCOMP-UNCONFINED" */
+  const char *title;        /* a few words: "seccomp disabled" */
+  const char *risk;         /* one sentence */
+  const char *owasp;        /* OWASP Docker Top 10: "D04" */
+  const char *cis;          /* CIS Docker Benchmark v1.2.0 section 5 item: "5.21" */
+  const char *pss;          /* Kubernetes Pod Security Standards level: "baseline", "restricted", "-" */
+  enum policy_severity severity;
+  enum policy_scope scope;
+  enum policy_action action[POLICY_N_LEVELS];   /* indexed by enum policy_level */
+};
+
+struct policy_finding
+{
+  const struct policy_rule *rule;
+  char *path;               /* JSON path of the offending field: "process.capabilities.bounding[3]" */
+  char *value;              /* what was found there, for the reader: "CAP_SYS_ADMIN" */
+  enum policy_action action;/* what the checked level does with it */
+};
+
+struct policy_findings
+{
+  struct policy_finding *v;
+  size_t n;
+};
+
+/* Facts about the host the caller may know; all-zero (or NULL) is a valid,
+   host-independent answer (what `casco audit` uses). */
+struct policy_options
+{
+  bool exec;                /* `exec`: only PROCESS rules apply */
+  bool no_cgroup;           /* no cgroup will be used: stated limits are not enforced */
+  /* Host path each mount's source resolves to (symlinks followed), indexed
+     like spec->mounts; NULL, or a NULL entry, means "use the source as written". */
+  const char *const *mount_sources;
+  size_t n_mount_sources;
+  /* ns_is_host[t]: the config's namespace path of type t names the host's own. */
+  bool ns_is_host[SPEC_NS_COUNT];
+};
+
+/* The table, in report order. */
+const struct policy_rule *policy_rules (size_t *n);
+const struct policy_rule *policy_rule_find (const char *id);
+
+/* Every finding of every rule on s (opts may be NULL), each with what
+   level does with it, appended to *out in table order.  Returns how many
+   the level refuses.  Run it after policy_apply_defaults: absent fields
+   then carry the values casco will really use. */
+size_t policy_check (const struct spec *s, enum policy_level level, const struct policy_options *opts,
+                     struct policy_findings *out);
+void policy_findings_clear (struct policy_findings *f);
+
+const char *policy_level_name (enum policy_level level);        /* "strict" */
+int policy_level_from_name (const char *name);                  /* -1 when unknown */
+const char *policy_action_name (enum policy_action a);          /* "refuse", "warn", "ok" */
+const char *policy_severity_name (enum policy_severity s);      /* "high" */
+/* The level nearest to `level` at which r is not refused ("baseline"), or
+   NULL when every level refuses it. */
+const char *policy_allowing_level (const struct policy_rule *r, enum policy_level level);
+
+/* Default path of the operator's file and the variables that choose the level. */
+#define POLICY_CONF_PATH "/etc/casco/policy.conf"
+#define POLICY_ENV "CASCO_POLICY"
+#define POLICY_CONF_ENV "CASCO_POLICY_CONF"   /* another file (tests, packaging) */
+
+/* The operator's level: flag (--policy, may be NULL), else $CASCO_POLICY,
+   else the conf file ($CASCO_POLICY_CONF or /etc/casco/policy.conf, absent
+   is fine), else strict.  *source says which ("--policy", "CASCO_POLICY",
+   the file's path, "default"); it points to static or environment storage. */
+int policy_level_resolve (const char *flag, enum policy_level *out, const char **source,
+                          struct casco_error **err);
+/* Parse policy.conf text: "# comment", blank lines, and "level = NAME". */
+int policy_conf_parse (const char *text, const char *file, enum policy_level *out, bool *found,
+                       struct casco_error **err);
+
+/* Log each finding of a check (error for refusals, warning for warnings)
+   and fail when the level refuses any: what create, run and exec call. */
+int policy_enforce (const struct spec *s, enum policy_level level, const struct policy_options *opts,
+                    struct casco_error **err);
+
+/* Secure defaults casco fills in for what s leaves out, one line each
+   ("process.noNewPrivileges: absent, casco sets true"); NULL-terminated,
+   caller frees with strv_free.  Same decisions as policy_apply_defaults. */
+char **policy_defaults_notes (const struct spec *s);
+
+#endif

@@ -111,12 +111,12 @@ seccomp_for (const struct spec *spec, struct seccomp_program *out, struct casco_
 }
 
 static int
-enforce_policy (const struct casco_context *ctx, const struct spec *spec, bool exec, bool no_cgroup,
-                struct casco_error **err)
+enforce_policy (const struct casco_context *ctx, const struct spec *spec, const char *bundle, bool exec,
+                bool no_cgroup, struct casco_error **err)
 {
   struct policy_options o = { .exec = exec, .no_cgroup = no_cgroup };
   _cleanup_strv_ char **sources = NULL;
-  policy_options_from_host (spec, &o, &sources);
+  policy_options_from_host (spec, bundle, &o, &sources);
   return policy_enforce (spec, ctx->policy, &o, err);
 }
 
@@ -594,7 +594,7 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
     policy_default_pids (spec);
   /* The operator's policy sees the values casco will use, and runs before
      anything exists: a refused config leaves no trace. */
-  if (enforce_policy (ctx, spec, false, !cg.use, err) < 0)
+  if (enforce_policy (ctx, spec, bundle, false, !cg.use, err) < 0)
     return -1;
 
   if (state_root_open (root_of (ctx), true, &l->rootfd, err) < 0
@@ -1295,10 +1295,15 @@ exec_in (const struct casco_context *ctx, int dirfd, const struct container_stat
   /* hand the process to the spec so spec_free releases it on every path */
   spec_process_free (spec->process);
   spec->process = proc;
-  /* a --process file gets the secure defaults too; then the operator's
-     policy judges the process exec will really start */
-  policy_apply_defaults (spec);
-  if (enforce_policy (ctx, spec, true, false, err) < 0)
+  /* A --process file silent on no_new_privs gets it, as create's process
+     does (its absent capabilities stay none: tighter than the default set).
+     Then the operator's policy judges the process exec will really start. */
+  if (!proc->has_no_new_privileges)
+    {
+      proc->has_no_new_privileges = proc->no_new_privileges = true;
+      casco_debug ("exec: process.noNewPrivileges absent: defaulting to true");
+    }
+  if (enforce_policy (ctx, spec, NULL, true, false, err) < 0)
     return -1;
 
   int extra_fds = 0;

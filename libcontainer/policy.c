@@ -175,10 +175,10 @@ policy_level_resolve (const char *flag, enum policy_level *out, const char **sou
   struct casco_error *read_err = NULL;
   if (read_file_at (AT_FDCWD, file, &text, NULL, &read_err) < 0)
     {
-      bool absent = read_err->errno_ == ENOENT;
+      int e = read_err->errno_;
       casco_error_free (read_err);
-      if (!absent)
-        return casco_error_set (err, errno, "policy file %s", file);
+      if (e != ENOENT)
+        return casco_error_set (err, e, "policy file %s", file);
     }
   else
     {
@@ -230,14 +230,23 @@ policy_enforce (const struct spec *s, enum policy_level level, const struct poli
 }
 
 void
-policy_options_from_host (const struct spec *s, struct policy_options *o, char ***sources)
+policy_options_from_host (const struct spec *s, const char *bundle, struct policy_options *o,
+                          char ***sources)
 {
   /* "" where nothing resolves, so the vector stays a plain strv */
   char **v = xmalloc0 ((s->n_mounts + 1) * sizeof *v);
   for (size_t i = 0; i < s->n_mounts; i++)
     {
-      char *real = s->mounts[i].source && s->mounts[i].source[0] == '/'
-                       ? realpath (s->mounts[i].source, NULL) : NULL;
+      const char *src = s->mounts[i].source;
+      char *real = NULL;
+      if (src && src[0] == '/')
+        real = realpath (src, NULL);
+      else if (src && src[0] && bundle)
+        {
+          /* relative to the bundle, where "../../etc" can still lead */
+          _cleanup_free_ char *joined = xasprintf ("%s/%s", bundle, src);
+          real = realpath (joined, NULL);
+        }
       v[i] = real ? real : xstrdup ("");
     }
   *sources = v;

@@ -373,3 +373,50 @@ caps() {
 	assert_success
 	assert_output_contains "policy strict: passes (0 findings"
 }
+
+# ------------------------------------------------------ engines' configs
+
+# engine_bundle FIXTURE — the fixture's config on this test's busybox rootfs,
+# minus what only exists on the engine's host (its hook binary, the files it
+# bind-mounts from /var/lib/docker, an AppArmor profile, a cgroup v1 mount).
+engine_bundle() {
+	jq --arg root "$BUNDLE/rootfs" '.root.path = $root | .process.args = ["sh", "-c", "echo engine-config-ran"]
+		| del(.hooks, .process.apparmorProfile)
+		| .mounts |= map(select((.source | startswith("/var/lib/")) | not) | select(.type != "cgroup"))' \
+		"$TESTS_DIR/fixtures/$1.json" >"$BUNDLE/config.json"
+}
+
+@test "policy baseline: Docker's default config (docker run busybox) runs, with one warning about root" {
+	engine_bundle docker-default
+	run casco --policy baseline run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output_contains engine-config-ran
+	assert_output_contains "warning: process.user.uid (0 and no user namespace): CASCO-USER-ROOT-NO-USERNS"
+	[ "$(grep -c CASCO- <<<"$output")" -eq 1 ] || fail "$output"
+}
+
+@test "policy baseline: containerd's default config (ctr run busybox) runs, with one warning about root" {
+	engine_bundle containerd-default
+	run casco --policy baseline run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output_contains engine-config-ran
+	[ "$(grep -c CASCO- <<<"$output")" -eq 1 ] || fail "$output"
+}
+
+@test "policy baseline: docker run --privileged is refused before anything exists" {
+	engine_bundle docker-privileged
+	run casco --policy baseline run --bundle "$BUNDLE" "$ID"
+	assert_failure
+	assert_output_contains "CASCO-CAP-SYS_ADMIN"
+	assert_output_contains "CASCO-DEVICE-HOST"
+	assert_output_contains "config refused by policy baseline: 10 findings"
+	assert_no_leftovers "$ID"
+}
+
+@test "policy: a bundle-relative bind source climbing to /etc is judged by where it leads" {
+	set_config '.mounts += [{destination: "/mnt", type: "bind", source: "../../../../../../../etc", options: ["rbind"]}]'
+	run casco --policy baseline run --bundle "$BUNDLE" "$ID"
+	assert_failure
+	assert_output_contains "mounts[6].source (/etc (read-write)): CASCO-MOUNT-HOST-PATH"
+	assert_no_leftovers "$ID"
+}

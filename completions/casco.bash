@@ -54,6 +54,7 @@ _casco() {
 		--log) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return 0 ;;
 		--log-format) mapfile -t COMPREPLY < <(compgen -W "text json" -- "$cur"); return 0 ;;
 		--cgroup-manager) mapfile -t COMPREPLY < <(compgen -W "cgroupfs disabled" -- "$cur"); return 0 ;;
+		--policy) mapfile -t COMPREPLY < <(compgen -W "strict baseline permissive" -- "$cur"); return 0 ;;
 		esac
 		if [[ $cur == -* ]]; then
 			mapfile -t COMPREPLY < <(compgen -W "$(cut -d' ' -f1 <<<"$global_flags")" -- "$cur")
@@ -75,7 +76,14 @@ _casco() {
 	if [[ $prev == -* && " ${with_arg[*]} " == *" $prev "* ]]; then
 		case $prev in
 		-b | --bundle | --cwd) mapfile -t COMPREPLY < <(compgen -d -- "$cur") ;;
-		-f | --format) mapfile -t COMPREPLY < <(compgen -W "table json" -- "$cur") ;;
+		-f | --format)
+			if [[ $cmd == audit ]]; then
+				mapfile -t COMPREPLY < <(compgen -W "text json" -- "$cur")
+			else
+				mapfile -t COMPREPLY < <(compgen -W "table json" -- "$cur")
+			fi
+			;;
+		--policy) mapfile -t COMPREPLY < <(compgen -W "strict baseline permissive" -- "$cur") ;;
 		*) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
 		esac
 		return 0
@@ -97,6 +105,7 @@ _casco() {
 
 	case $cmd in
 	spec | features | list | help) return 0 ;;
+	audit) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return 0 ;;
 	esac
 	if ((positional == 0)); then
 		mapfile -t COMPREPLY < <(compgen -W "$("$bin" "${root[@]}" list -q 2>/dev/null)" -- "$cur")

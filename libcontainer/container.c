@@ -649,7 +649,7 @@ container_open (const struct casco_context *ctx, const char *id, int *rootfd, in
   if (*rootfd < 0)
     {
       if (errno == ENOENT)
-        return casco_error_set (err, 0, "container \"%s\" does not exist", id);
+        return state_error_no_container (err, id);
       return casco_error_set (err, errno, "open state root `%s`", root_of (ctx));
     }
   if (state_dir_open (*rootfd, id, dirfd, err) < 0)
@@ -1144,6 +1144,14 @@ container_delete (const struct casco_context *ctx, const char *id, bool force,
           casco_error_free (*err);
           *err = NULL;
           return state_dir_remove (rootfd, id, err);
+        }
+      /* As runc: an engine cleaning up after a failed or finished run
+         force-deletes whatever may be left; nothing left is success. */
+      if (force && *err && (*err)->errno_ == ENOENT)
+        {
+          casco_error_free (*err);
+          *err = NULL;
+          return 0;
         }
       return -1;
     }

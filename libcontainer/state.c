@@ -91,6 +91,14 @@ state_dir_create (int rootfd, const char *id, int *dirfd, struct casco_error **e
 }
 
 int
+state_error_no_container (struct casco_error **err, const char *id)
+{
+  casco_error_set (err, 0, "container \"%s\" does not exist", id);
+  (*err)->errno_ = ENOENT;
+  return -1;
+}
+
+int
 state_dir_open (int rootfd, const char *id, int *dirfd, struct casco_error **err)
 {
   if (!state_id_valid (id))
@@ -99,7 +107,7 @@ state_dir_open (int rootfd, const char *id, int *dirfd, struct casco_error **err
   if (*dirfd < 0)
     {
       if (errno == ENOENT)
-        return casco_error_set (err, 0, "container \"%s\" does not exist", id);
+        return state_error_no_container (err, id);
       return casco_error_set (err, errno, "open state directory for \"%s\"", id);
     }
   return 0;

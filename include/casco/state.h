@@ -51,7 +51,10 @@ bool state_id_valid (const char *id);
 int state_root_open (const char *root, bool create, int *fd, struct casco_error **err);
 /* Create <root>/<id>: "already exists" when taken. */
 int state_dir_create (int rootfd, const char *id, int *dirfd, struct casco_error **err);
-/* Open <root>/<id>: "does not exist" when missing. */
+/* "container ID does not exist", with errno_ ENOENT (not in the text) so
+   that callers can tell a missing container from other failures. */
+int state_error_no_container (struct casco_error **err, const char *id);
+/* Open <root>/<id>: "does not exist" (state_error_no_container) when missing. */
 int state_dir_open (int rootfd, const char *id, int *dirfd, struct casco_error **err);
 int state_lock (int dirfd, bool exclusive, struct casco_error **err);
 int state_write (int dirfd, const struct container_state *st, struct casco_error **err);

@@ -108,6 +108,13 @@ expect_error() {
 	expect_error "does not exist"
 }
 
+@test "delete --force: an unknown id succeeds (engines clean up that way)" {
+	# containerd's shim force-deletes after every task, gone or not
+	run casco delete --force nosuchctr
+	assert_success
+	assert_equal "$output" ""
+}
+
 @test "unknown command fails and names it" {
 	run casco frobnicate
 	expect_error "frobnicate"

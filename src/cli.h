@@ -29,7 +29,7 @@ struct cli_command
 
 extern const struct cli_command cmd_spec, cmd_create, cmd_start, cmd_run, cmd_state, cmd_list,
     cmd_kill, cmd_delete, cmd_exec, cmd_features, cmd_pause, cmd_resume, cmd_ps,
-    cmd_update, cmd_events, cmd_audit;
+    cmd_update, cmd_events, cmd_audit, cmd_checkpoint, cmd_restore;
 
 /* Logging (log.c): set up from the global flags; errors go to --log in
    the chosen format and to stderr, as runc does. */

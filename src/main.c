@@ -29,8 +29,9 @@ uses_policy (const char *name)
 }
 
 static const struct cli_command *const commands[] = {
-  &cmd_audit, &cmd_create, &cmd_delete, &cmd_events, &cmd_exec, &cmd_features, &cmd_kill, &cmd_list,
-  &cmd_pause, &cmd_ps, &cmd_resume, &cmd_run, &cmd_spec, &cmd_start, &cmd_state, &cmd_update,
+  &cmd_audit, &cmd_checkpoint, &cmd_create, &cmd_delete, &cmd_events, &cmd_exec, &cmd_features,
+  &cmd_kill, &cmd_list, &cmd_pause, &cmd_ps, &cmd_restore, &cmd_resume, &cmd_run, &cmd_spec,
+  &cmd_start, &cmd_state, &cmd_update,
 };
 
 static void
@@ -48,7 +49,7 @@ print_help (void)
           "casco runs OCI bundles in isolated containers, with secure defaults.\n\n"
           "Commands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    printf ("  %-8s %s\n", commands[i]->name, commands[i]->usage);
+    printf ("  %-10s %s\n", commands[i]->name, commands[i]->usage);
   printf ("\nGlobal options:\n"
           "  --root DIR          state directory (default /run/casco)\n"
           "  --log FILE          write log lines to FILE (default stderr)\n"

@@ -334,9 +334,10 @@ cgroup_resolve_path (const char *cgroups_path, const char *id, char **out, struc
   /* runc's systemd driver form "slice:prefix:name". */
   const char *c1 = strchr (p, ':');
   if (strchr (p, '/') == NULL && c1 && strchr (c1 + 1, ':') && !strchr (strchr (c1 + 1, ':') + 1, ':'))
-    return casco_error_config (err, jp, "\"%s\" is a systemd cgroup path (slice:prefix:name); systemd cgroup "
-                                        "paths need --systemd-cgroup (not supported yet): use a path such as "
-                                        "\"/casco/%s\"", p, id);
+    return casco_error_config (err, jp, "\"%s\" is a systemd cgroup path (slice:prefix:name) and casco has no "
+                                        "systemd cgroup driver (--systemd-cgroup is accepted but uses cgroupfs): "
+                                        "use a path such as \"/casco/%s\", or set the engine's cgroup driver to "
+                                        "cgroupfs (docs/engines.md)", p, id);
   for (const unsigned char *q = (const unsigned char *) p; *q; q++)
     if (*q < 0x20 || *q == 0x7f)
       return casco_error_config (err, jp, "contains a control character (0x%02x): use a plain path such as "

@@ -2,7 +2,8 @@
    exist so that an engine asking gets a plain answer: Podman and CRI-O run
    `RUNTIME checkpoint --help` and treat a non-zero exit as "this runtime
    cannot checkpoint"; `casco features` says the same in its
-   org.opencontainers.runc.checkpoint.enabled annotation. */
+   org.opencontainers.runc.checkpoint.enabled annotation.  An empty .help
+   keeps them out of `casco --help`'s list of commands. */
 #include "cli.h"
 
 static int

@@ -49,7 +49,8 @@ print_help (void)
           "casco runs OCI bundles in isolated containers, with secure defaults.\n\n"
           "Commands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    printf ("  %-10s %s\n", commands[i]->name, commands[i]->usage);
+    if (commands[i]->help[0] != '\0')   /* checkpoint/restore: answers, not commands */
+      printf ("  %-8s %s\n", commands[i]->name, commands[i]->usage);
   printf ("\nGlobal options:\n"
           "  --root DIR          state directory (default /run/casco)\n"
           "  --log FILE          write log lines to FILE (default stderr)\n"

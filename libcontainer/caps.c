@@ -7,6 +7,7 @@
 #include "casco/explain.h"
 #include "casco/log.h"
 #include "casco/util.h"
+#include "casco/weaken.h"
 #include "caps.h"
 
 /* Highest capability the running kernel knows. */
@@ -152,7 +153,12 @@ caps_apply (const struct cap_sets *s, struct casco_error **err)
   int rc = 0;
   if (add_flags (caps, CAP_EFFECTIVE, s->effective, err) < 0
       || add_flags (caps, CAP_PERMITTED, s->permitted, err) < 0
+#ifdef CASCO_WEAKEN_CAPS_INHERITABLE
+      /* prove-red: inheritable = the whole bounding set (CVE-2022-29162) */
+      || add_flags (caps, CAP_INHERITABLE, s->inheritable | s->bounding, err) < 0)
+#else
       || add_flags (caps, CAP_INHERITABLE, s->inheritable, err) < 0)
+#endif
     rc = -1;
   else if (cap_set_proc (caps) < 0)
     rc = casco_error_set (err, errno, "set capabilities (effective must be a subset of permitted)");

@@ -16,6 +16,7 @@
 #include "casco/log.h"
 #include "casco/syscalls.h"
 #include "casco/util.h"
+#include "casco/weaken.h"
 #include "dev.h"
 #include "mount.h"
 
@@ -138,10 +139,12 @@ dev_create (int rootfs_fd, const struct dev_node *d, bool new_userns, const char
   _cleanup_close_ int parent = inroot_mkpath (rootfs_fd, dir, INROOT_DIR, 0, json_path, err);
   if (parent < 0)
     return -1;
+#ifndef CASCO_WEAKEN_DEV_SYMLINK   /* prove-red: keep an image's device symlink (crun CVE-2019-18837) */
   struct stat st;
   if (fstatat (parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK (st.st_mode))
     return casco_error_config (err, json_path, "`%s` is a symlink in the rootfs; refusing to make a "
                                                "device through it", clean);
+#endif
   if (d->type == 'p' || !new_userns)
     return dev_mknod (parent, name, d, json_path, err);
   return dev_bind_host (parent, name, d, json_path, err);
@@ -254,6 +257,10 @@ dev_open_null (int root_fd, struct casco_error **err)
   _cleanup_close_ int dev_fd = inroot_open (root_fd, "/dev", O_PATH | O_DIRECTORY, 0);
   if (dev_fd < 0)
     return casco_error_set (err, errno, "linux.maskedPaths: opening the container's /dev");
+#ifdef CASCO_WEAKEN_DEV_NULL_CHECK
+  /* prove-red: whatever /dev/null leads to masks the paths (CVE-2025-31133) */
+  return inroot_open (root_fd, "/dev/null", O_PATH, 0);
+#endif
   _cleanup_close_ int fd = sys_openat2 (dev_fd, "null", O_PATH | O_CLOEXEC, LEAF_RESOLVE, 0);
   if (fd < 0 && errno == ELOOP)
     return casco_error_config (err, "linux.maskedPaths", "the container's /dev/null is a symlink; refusing "

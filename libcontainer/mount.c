@@ -18,6 +18,7 @@
 #include "casco/log.h"
 #include "casco/syscalls.h"
 #include "casco/util.h"
+#include "casco/weaken.h"
 #include "mount.h"
 
 /* ------------------------------------------------------------------ */
@@ -437,6 +438,11 @@ inroot_open (int root_fd, const char *path, int flags, uint64_t extra_resolve)
     rel++;
   if (*rel == '\0')
     rel = ".";
+#ifdef CASCO_WEAKEN_INROOT
+  /* prove-red: symlinks resolve against the host's root, ".." climbs out
+     (CVE-2021-30465, CVE-2023-27561, CVE-2024-45310) */
+  return sys_openat2 (root_fd, rel, (unsigned long) (flags | O_CLOEXEC), extra_resolve, 0);
+#endif
   for (int attempt = 0;; attempt++)
     {
       int fd = sys_openat2 (root_fd, rel, (unsigned long) (flags | O_CLOEXEC),
@@ -798,6 +804,9 @@ apply_attrs (int mnt_fd, const struct mount_plan *p, bool top, const char *what,
 static bool
 dest_must_not_symlink (const struct mount_plan *p)
 {
+#ifdef CASCO_WEAKEN_PROC_NOSYMLINK
+  return false;   /* prove-red: follow a symlinked /proc (CVE-2019-16884) */
+#endif
   return p->kind == MOUNT_KIND_FS && (strcmp (p->fstype, "proc") == 0 || strcmp (p->fstype, "sysfs") == 0);
 }
 
@@ -823,6 +832,9 @@ open_destination (const struct mount_env *env, const struct mount_plan *p, size_
      runc's /proc rule too: the string check alone would miss it. */
   bool proc_ok = strcmp (p->dest, "/proc") == 0
                  || (path_has_prefix (p->dest, "/proc") && mount_dest_allowed_in_proc (p->dest));
+#ifdef CASCO_WEAKEN_PROC_DEST
+  proc_ok = true;   /* prove-red: mount over procfs through a symlink (CVE-2019-19921) */
+#endif
   if (sfs.f_type == PROC_SUPER_MAGIC && !proc_ok)
     return casco_error_config (err, path, "`%s` resolves to a path inside a procfs; refusing", p->dest);
   return steal_fd (&fd);
@@ -890,8 +902,10 @@ clone_host_tree (const char *host_path, const struct mount_plan *p, const char *
     return casco_error_set (err, errno, "%s: cloning the host's `%s`", what, host_path);
   /* Recursive: the read-only/nosuid asked for the fresh mount must hold for
      every submount of the host tree too. */
+#ifndef CASCO_WEAKEN_CGROUP_RO   /* prove-red: keep the host's flags (CVE-2023-25809) */
   if ((p->attr_set | p->attr_clr) && mount_set_attr (tree, true, p->attr_set, p->attr_clr, 0, what, err) < 0)
     return -1;
+#endif
   return steal_fd (&tree);
 }
 

@@ -19,6 +19,7 @@
 #include "casco/log.h"
 #include "casco/syscalls.h"
 #include "casco/util.h"
+#include "casco/weaken.h"
 #include "console.h"
 #include "hooks.h"
 #include "process.h"
@@ -243,6 +244,9 @@ enter_cwd (const struct spec_process *p, struct casco_error **err)
   const char *cwd = p && p->cwd ? p->cwd : "/";
   if (chdir (cwd) < 0)
     return casco_error_config (err, "process.cwd", "chdir to `%s`: %s", cwd, strerror (errno));
+#ifdef CASCO_WEAKEN_CWD_CHECK
+  return 0;   /* prove-red: accept a cwd outside the root (CVE-2024-21626) */
+#endif
   char buf[4096];
   if (getcwd (buf, sizeof buf) == NULL || buf[0] != '/')
     return casco_error_config (err, "process.cwd", "`%s` is outside the container root", cwd);
@@ -401,6 +405,9 @@ wait_for_start (int listen_fd)
 static void
 close_inherited_fds (const struct init_config *c)
 {
+#ifdef CASCO_WEAKEN_CLOSE_FDS
+  return;   /* prove-red: keep every inherited fd until exec (CVE-2024-21626) */
+#endif
   int keep[] = { c->sync_fd, c->exec_listen_fd, c->console_fd };
   /* sort the three (tiny, so insertion sort) */
   for (size_t i = 1; i < ARRAY_SIZE (keep); i++)
@@ -651,7 +658,9 @@ init_stage1 (struct init_config *c)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   /* Not dumpable until exec: no ptrace or /proc/PID/mem access to a process
      that still holds casco's memory and fds (CVE-2016-9962). */
+#ifndef CASCO_WEAKEN_DUMPABLE   /* prove-red: stay dumpable (CVE-2016-9962) */
   prctl (PR_SET_DUMPABLE, 0);
+#endif
   /* Join before create: joining needs our privileges in the host user ns,
      and new namespaces must be owned by the new user ns, so order is:
      join user, join others, create user (+ maps), create others. */

@@ -15,6 +15,7 @@
 #include "casco/log.h"
 #include "casco/syscalls.h"
 #include "casco/util.h"
+#include "casco/weaken.h"
 #include "dev.h"
 #include "mount.h"
 #include "rootfs.h"
@@ -327,7 +328,12 @@ rootfs_bind_console (int slave_fd, struct casco_error **err)
       fchmod (fd, 0666);
       close (fd);
     }
+#ifdef CASCO_WEAKEN_CONSOLE_NOFOLLOW
+  /* prove-red: follow an image's /dev/console symlink (CVE-2025-52565) */
+  _cleanup_close_ int target = inroot_open (root, "/dev/console", O_PATH, 0);
+#else
   _cleanup_close_ int target = sys_openat2 (dev, "console", O_PATH | O_CLOEXEC, LEAF_RESOLVE, 0);
+#endif
   if (target < 0 && errno == ELOOP)
     return casco_error_config (err, "/dev/console", "it is a symlink in the container; refusing to follow it");
   struct stat st;
@@ -404,6 +410,11 @@ sysctl_proc_path (const char *key)
 static int
 open_verified_proc (struct casco_error **err)
 {
+#ifdef CASCO_WEAKEN_PROCFS_VERIFY
+  /* prove-red: trust whatever /proc is (CVE-2025-52881) */
+  int weak = open ("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  return weak >= 0 ? weak : casco_error_set (err, errno, "linux.sysctl: opening /proc");
+#endif
   _cleanup_close_ int fd = sys_openat2 (AT_FDCWD, "/proc", O_PATH | O_DIRECTORY | O_CLOEXEC,
                                         RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS, 0);
   struct statfs sfs;
@@ -424,16 +435,22 @@ write_one_sysctl (int proc_fd, const struct spec_kv *kv, struct casco_error **er
   if (rel == NULL)
     return casco_error_config (err, json, "not a sysctl name");
   /* NO_XDEV: the file must be procfs's own, not something mounted over it. */
+#ifdef CASCO_WEAKEN_PROCFS_VERIFY
+  _cleanup_close_ int fd = openat (proc_fd, rel, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+#else
   _cleanup_close_ int fd = sys_openat2 (proc_fd, rel, O_WRONLY | O_NOCTTY | O_CLOEXEC,
                                         RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS
                                         | RESOLVE_NO_XDEV, 0);
+#endif
   if (fd < 0 && errno == ENOENT)
     return casco_error_config (err, json, "no such sysctl in this kernel");
   struct statfs sfs;
   if (fd < 0 || fstatfs (fd, &sfs) < 0)
     return casco_error_set (err, errno, "%s: opening /proc/%s", json, rel);
+#ifndef CASCO_WEAKEN_PROCFS_VERIFY
   if (sfs.f_type != PROC_SUPER_MAGIC)
     return casco_error_config (err, json, "/proc/%s is not on procfs; refusing", rel);
+#endif
   const char *value = kv->value ? kv->value : "";
   if (write_all (fd, value, strlen (value)) < 0)
     return casco_error_set (err, errno, "%s: writing \"%s\"", json, value);

@@ -10,6 +10,7 @@
 #include "casco/error.h"
 #include "casco/selfexe.h"
 #include "casco/util.h"
+#include "casco/weaken.h"
 
 #define REQUIRED_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
@@ -82,6 +83,9 @@ selfexe_ensure_sealed (char **argv, char **envp, struct casco_error **err)
 {
   if (selfexe_is_sealed ())
     return 0;
+#ifdef CASCO_WEAKEN_SELFEXE
+  return 0;   /* prove-red: keep running from the host's file (CVE-2019-5736) */
+#endif
   _cleanup_close_ int self = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
   if (self < 0)
     return casco_error_set (err, errno, "open /proc/self/exe");

@@ -5,6 +5,7 @@
 #include "casco/error.h"
 #include "casco/syscalls.h"
 #include "casco/util.h"
+#include "casco/weaken.h"
 #include "user.h"
 
 static bool
@@ -96,8 +97,13 @@ static int
 read_in_root (int root_fd, const char *path, char **out, struct casco_error **err)
 {
   *out = NULL;
+#ifdef CASCO_WEAKEN_USER_INROOT
+  /* prove-red: the container's symlinks lead to host files (CVE-2026-30892 class) */
+  _cleanup_close_ int fd = openat (root_fd, path + (path[0] == '/'), O_RDONLY | O_CLOEXEC);
+#else
   _cleanup_close_ int fd = sys_openat2 (root_fd, path, O_RDONLY | O_CLOEXEC,
                                         RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, 0);
+#endif
   if (fd < 0)
     return errno == ENOENT ? 0 : casco_error_set (err, errno, "open the container's %s", path);
   return read_fd_all (fd, path, out, NULL, err);

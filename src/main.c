@@ -8,6 +8,7 @@
 #include "casco/policy.h"
 #include "casco/selfexe.h"
 #include "casco/spec.h"
+#include "casco/weaken.h"
 #include "cli.h"
 
 extern char **environ;
@@ -40,6 +41,9 @@ print_version (void)
   const struct scmp_version *v = seccomp_version ();
   printf ("casco version %s\nspec: %s\nlibseccomp: %u.%u.%u\n", PACKAGE_VERSION, CASCO_SPEC_VERSION,
           v->major, v->minor, v->micro);
+#ifdef CASCO_WEAKENED
+  printf ("WEAKENED BUILD without: %s (for tests/security/prove-red only)\n", CASCO_WEAKENED);
+#endif
 }
 
 static void

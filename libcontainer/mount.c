@@ -793,6 +793,13 @@ apply_attrs (int mnt_fd, const struct mount_plan *p, bool top, const char *what,
   if (top && (p->attr_set | p->attr_clr)
       && mount_set_attr (mnt_fd, false, p->attr_set, p->attr_clr, 0, what, err) < 0)
     return -1;
+#ifndef CASCO_WEAKEN_RBIND_RO   /* prove-red: "ro" on the top mount only (CVE-2023-25809) */
+  /* "ro" on an rbind covers every submount: /sys bound "rbind,ro" must not
+     keep the host's /sys/fs/cgroup under it writable (CVE-2023-25809). */
+  if (top && p->recursive && (p->attr_set & MOUNT_ATTR_RDONLY)
+      && mount_set_attr (mnt_fd, true, MOUNT_ATTR_RDONLY, 0, 0, what, err) < 0)
+    return -1;
+#endif
   if ((p->o.rec_attr_set | p->o.rec_attr_clr)
       && mount_set_attr (mnt_fd, true, p->o.rec_attr_set, p->o.rec_attr_clr, 0, what, err) < 0)
     return -1;

@@ -11,7 +11,7 @@
         || defined(CASCO_WEAKEN_PROC_NOSYMLINK) || defined(CASCO_WEAKEN_PROC_DEST)                \
         || defined(CASCO_WEAKEN_DEV_NULL_CHECK) || defined(CASCO_WEAKEN_CONSOLE_NOFOLLOW)         \
         || defined(CASCO_WEAKEN_PROCFS_VERIFY) || defined(CASCO_WEAKEN_CAPS_INHERITABLE)          \
-        || defined(CASCO_WEAKEN_DUMPABLE) || defined(CASCO_WEAKEN_CGROUP_RO)                      \
+        || defined(CASCO_WEAKEN_DUMPABLE) || defined(CASCO_WEAKEN_CGROUP_RO) || defined(CASCO_WEAKEN_RBIND_RO) \
         || defined(CASCO_WEAKEN_DEV_SYMLINK) || defined(CASCO_WEAKEN_USER_INROOT))
 #error "CASCO_WEAKEN_* is only for ./configure --enable-weakened (tests/security/prove-red)"
 #endif

@@ -5,6 +5,8 @@
 #include "casco/error.h"
 #include "casco/util.h"
 
+#define ERROR_MSG_MAX 512
+
 __attribute__ ((format (printf, 4, 0))) static int
 error_setv (struct casco_error **err, int errno_, const char *json_path, const char *fmt, va_list ap)
 {
@@ -16,6 +18,15 @@ error_setv (struct casco_error **err, int errno_, const char *json_path, const c
   _cleanup_free_ char *text = NULL;
   if (vasprintf (&text, fmt, ap) < 0)
     abort ();
+  /* A config value quoted in full could make a 10 MB message: keep the
+     start, which names the field, and say how much was left out. */
+  size_t len = strlen (text);
+  if (len > ERROR_MSG_MAX)
+    {
+      char *cut = xasprintf ("%.*s... (%zu more bytes)", ERROR_MSG_MAX, text, len - ERROR_MSG_MAX);
+      free (text);
+      text = cut;
+    }
   struct casco_error *e = xmalloc0 (sizeof *e);
   e->errno_ = errno_;
   e->json_path = json_path ? xstrdup (json_path) : NULL;

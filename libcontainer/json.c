@@ -12,9 +12,10 @@
 
 /* yajl's tree drops string lengths, so "\u0000" would silently cut a
    string short ("/bin/sh\u0000x" -> "/bin/sh").  Refuse it up front,
-   tracking escapes so that a literal backslash before "u0000" is fine. */
+   tracking escapes so that a literal backslash before "u0000" is fine; an
+   unpaired UTF-16 surrogate escape has no UTF-8 form and is refused too. */
 static bool
-has_escaped_nul (const char *text, size_t len)
+has_bad_escape (const char *text, size_t len)
 {
   bool in_string = false;
   for (size_t i = 0; i < len; i++)
@@ -30,10 +31,58 @@ has_escaped_nul (const char *text, size_t len)
         {
           if (text[i + 1] == 'u' && i + 5 < len && strncmp (text + i + 2, "0000", 4) == 0)
             return true;
+          /* A UTF-16 surrogate escape must be a high one followed by a low one. */
+          if (text[i + 1] == 'u' && i + 5 < len && strchr ("dD", text[i + 2]) && strchr ("89abAB", text[i + 3]))
+            {
+              if (!(i + 11 < len && text[i + 6] == '\\' && text[i + 7] == 'u' && strchr ("dD", text[i + 8])
+                    && strchr ("cdefCDEF", text[i + 9])))
+                return true;
+              i += 6;
+            }
+          else if (text[i + 1] == 'u' && i + 5 < len && strchr ("dD", text[i + 2])
+                   && strchr ("cdefCDEF", text[i + 3]))
+            return true;
           i++;   /* skip the escaped character */
         }
     }
   return false;
+}
+
+/* Strict UTF-8 (RFC 3629): yajl lets overlong forms, UTF-16 surrogates and
+   code points past U+10FFFF through, and those would reach names, paths
+   and the environment.  Returns the offset of the first bad byte, or -1. */
+static ssize_t
+utf8_invalid_at (const unsigned char *s, size_t len)
+{
+  for (size_t i = 0; i < len;)
+    {
+      unsigned char c = s[i];
+      size_t n;
+      uint32_t cp, min;
+      if (c < 0x80)
+        {
+          i++;
+          continue;
+        }
+      if ((c & 0xe0) == 0xc0)
+        n = 1, cp = c & 0x1f, min = 0x80;
+      else if ((c & 0xf0) == 0xe0)
+        n = 2, cp = c & 0x0f, min = 0x800;
+      else if ((c & 0xf8) == 0xf0)
+        n = 3, cp = c & 0x07, min = 0x10000;
+      else
+        return (ssize_t) i;
+      for (size_t k = 1; k <= n; k++)
+        {
+          if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
+            return (ssize_t) i;
+          cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+      if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return (ssize_t) i;
+      i += n + 1;
+    }
+  return -1;
 }
 
 int
@@ -45,8 +94,12 @@ json_parse (const char *text, size_t len, json_node **root, struct casco_error *
   _cleanup_free_ char *copy = xstrndup (text, len);
   if (strlen (copy) != len)
     return casco_error_set (err, 0, "invalid JSON: embedded NUL byte");
-  if (has_escaped_nul (copy, len))
-    return casco_error_set (err, 0, "invalid JSON: \\u0000 is not allowed in strings");
+  if (has_bad_escape (copy, len))
+    return casco_error_set (err, 0, "invalid JSON: \\u0000 and unpaired \\uD800-\\uDFFF escapes are not "
+                                    "allowed in strings");
+  ssize_t bad = utf8_invalid_at ((const unsigned char *) copy, len);
+  if (bad >= 0)
+    return casco_error_set (err, 0, "invalid JSON: not UTF-8 (byte %zd)", bad);
   yajl_val v = yajl_tree_parse (copy, errbuf, sizeof errbuf);
   if (v == NULL)
     {

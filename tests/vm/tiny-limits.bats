@@ -8,24 +8,14 @@
 
 load ../bats/helpers
 
-CG=/sys/fs/cgroup
+load cgroup-helpers
 
 setup() {
-	[ "${CASCO_VM:-}" = 1 ] || skip "cgroup tests run in the VM only (tests/vm/run-cgroup-tests)"
-	[ -n "$(cat $CG/cgroup.controllers 2>/dev/null)" ] || skip "no cgroup v2 at $CG"
-	common_setup
-	CGDIR=$CG/casco/$ID
+	cgroup_vm_setup
 }
 
 teardown() {
-	[ "${CASCO_VM:-}" = 1 ] || return 0
-	common_teardown
-	if [ -n "${CGDIR:-}" ] && [ -d "$CGDIR" ]; then
-		echo 1 >"$CGDIR/cgroup.kill" 2>/dev/null || true
-		sleep 0.2
-		rmdir "$CGDIR" 2>/dev/null || true
-		fail "teardown: cgroup $CGDIR was left behind"
-	fi
+	cgroup_vm_teardown
 }
 
 @test "tiny limits: run succeeds with memory.max = 256 KiB" {

@@ -3,6 +3,7 @@
    namespace).  Nothing here touches the host: whether the kernel supports
    a feature is for the module that uses it.  Every error names the JSON
    path and says what to change. */
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdarg.h>
 #include <string.h>
@@ -363,6 +364,8 @@ validate_uts (const struct spec *s, struct casco_error **err)
   return 0;
 }
 
+enum { DEVICE_MAJOR_MAX = (1 << 12) - 1, DEVICE_MINOR_MAX = (1 << 20) - 1 };
+
 static int
 validate_devices (const struct spec_linux *l, struct casco_error **err)
 {
@@ -377,6 +380,17 @@ validate_devices (const struct spec_linux *l, struct casco_error **err)
         return casco_error_config (err, at (p, "linux.devices[%zu].type", i),
                                    "unknown device type '%c': use \"c\", \"b\", \"u\" or \"p\"",
                                    d->type ? d->type : '?');
+      /* The kernel's device numbers are 12-bit major, 20-bit minor; caught
+         here, a bad number fails before anything is created, not at mknod
+         after the namespaces and mounts are made. */
+      if (d->type != 'p' && (d->major < 0 || d->major > DEVICE_MAJOR_MAX))
+        return casco_error_config (err, at (p, "linux.devices[%zu].major", i),
+                                   "%" PRId64 " is not a device major number (0 to %d)", d->major,
+                                   DEVICE_MAJOR_MAX);
+      if (d->type != 'p' && (d->minor < 0 || d->minor > DEVICE_MINOR_MAX))
+        return casco_error_config (err, at (p, "linux.devices[%zu].minor", i),
+                                   "%" PRId64 " is not a device minor number (0 to %d)", d->minor,
+                                   DEVICE_MINOR_MAX);
     }
   return 0;
 }

@@ -412,6 +412,21 @@ mount_destination_rules (void)
   CHECK_CONTAINS (e2, "mounts[0].destination: required field is missing");
 }
 
+static void
+device_number_ranges (void)
+{
+  _cleanup_free_ char *e = validate_err (
+      "{" BASE ", 'linux': {'devices': [{'path': '/dev/x', 'type': 'c', 'major': -1, 'minor': 3}]}}");
+  CHECK_CONTAINS (e, "linux.devices[0].major: -1 is not a device major number (0 to 4095)");
+  _cleanup_free_ char *e2 = validate_err (
+      "{" BASE ", 'linux': {'devices': [{'path': '/dev/x', 'type': 'b', 'major': 7, 'minor': 1048576}]}}");
+  CHECK_CONTAINS (e2, "linux.devices[0].minor: 1048576 is not a device minor number (0 to 1048575)");
+  _cleanup_free_ char *ok = validate_err (
+      "{" BASE ", 'linux': {'devices': [{'path': '/dev/x', 'type': 'c', 'major': 4095, 'minor': 1048575},"
+      " {'path': '/dev/f', 'type': 'p'}]}}");
+  CHECK (ok == NULL);
+}
+
 /* ---- types and ranges ------------------------------------------------- */
 
 static void
@@ -1132,6 +1147,7 @@ main (void)
   RUN (cgroup_file_names_confined);
   RUN (personality_and_net_devices);
   RUN (load_from_bundle);
+  RUN (device_number_ranges);
   RUN (load_missing_config);
   RUN (load_broken_config);
   RUN (free_functions_accept_null);

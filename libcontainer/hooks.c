@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -41,8 +42,13 @@ hooks_state_json (const struct spec *s, const char *id, const char *bundle, pid_
 }
 
 _Noreturn static void
-hook_child (const struct spec_hook *h, int in, int out)
+hook_child (const struct spec_hook *h, int in, int out, pid_t runtime)
 {
+  /* A hook must not outlive the casco that runs it: killed, casco can no
+     longer enforce the hook's timeout.  (The hook's own children are not
+     affected: the setting is not inherited across fork.) */
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid () != runtime)
+    _exit (127);
   /* stdin: the state; stdout+stderr: captured for error messages */
   if (dup2 (in, 0) < 0 || dup2 (out, 1) < 0 || dup2 (out, 2) < 0)
     _exit (127);
@@ -127,11 +133,12 @@ hook_run_one (const struct spec_hook *h, const char *kind, size_t index, const c
       return casco_error_set (err, errno, "pipe");
     }
   _cleanup_close_ int in_r = in[0], in_w = in[1], out_r = out[0], out_w = out[1];
+  pid_t runtime = getpid ();
   pid_t pid = fork ();
   if (pid < 0)
     return casco_error_set (err, errno, "fork hook");
   if (pid == 0)
-    hook_child (h, in_r, out_w);
+    hook_child (h, in_r, out_w, runtime);
   closep (&in_r);
   closep (&out_w);
   /* The state is small: it fits the socket buffer, so a hook that does not

@@ -58,10 +58,23 @@ assert_force_delete_cleans() {
 	assert_no_leftovers "$1"
 }
 
-# a hook that marks $TESTDIR/in-hook-KIND and then waits
+# a hook that writes its pid to $TESTDIR/in-hook-KIND and then waits
 write_hook() {
-	printf '#!/bin/sh\ntouch %s/in-hook-$1\nexec sleep 30\n' "$TESTDIR" >"$TESTDIR/hook.sh"
+	printf '#!/bin/sh\necho $$ >%s/in-hook-$1.tmp\nmv %s/in-hook-$1.tmp %s/in-hook-$1\nexec sleep 30\n' \
+		"$TESTDIR" "$TESTDIR" "$TESTDIR" >"$TESTDIR/hook.sh"
 	chmod +x "$TESTDIR/hook.sh"
+}
+
+# A hook run by casco on the host dies with it (no orphan left running on
+# with its timeout unenforced): the pid in $1 is gone within 2 s.
+assert_hook_gone() {
+	local pid i
+	pid=$(cat "$1")
+	for i in $(seq 20); do
+		{ [ -e "/proc/$pid" ] && ! grep -q '^[^)]*) Z' "/proc/$pid/stat" 2>/dev/null; } || return 0
+		sleep 0.1
+	done
+	fail "the hook (pid $pid) outlived the casco that ran it: $(cat "/proc/$pid/cmdline" | tr '\0' ' ')"
 }
 
 # bats test_tags=robustness
@@ -89,6 +102,8 @@ write_hook() {
 		pid=$!
 		kill_when "$TESTDIR/in-hook-$kind" "$pid"
 		wait "$pid" 2>/dev/null || true
+		# createRuntime runs on the host; createContainer in the container
+		[ "$kind" = createContainer ] || assert_hook_gone "$TESTDIR/in-hook-$kind"
 		assert_force_delete_cleans "$ID"
 	done
 	for kind in startContainer poststart; do
@@ -111,6 +126,7 @@ write_hook() {
 			kill -KILL "$pid"
 		fi
 		wait "$pid" 2>/dev/null || true
+		[ "$kind" != poststart ] || assert_hook_gone "$TESTDIR/in-hook-$kind"
 		assert_force_delete_cleans "$ID"
 	done
 }

@@ -110,11 +110,13 @@ seccomp_for (const struct spec *spec, struct seccomp_program *out, struct casco_
   return seccomp_default_program (out, err);
 }
 
+/* exec: `judged` are the findings of the container's own process, which
+   create judged; exec is judged on what its process adds. */
 static int
 enforce_policy (const struct casco_context *ctx, const struct spec *spec, const char *bundle, bool exec,
-                bool no_cgroup, struct casco_error **err)
+                const struct policy_findings *judged, bool no_cgroup, struct casco_error **err)
 {
-  struct policy_options o = { .exec = exec, .no_cgroup = no_cgroup };
+  struct policy_options o = { .exec = exec, .judged = judged, .no_cgroup = no_cgroup };
   _cleanup_strv_ char **sources = NULL;
   policy_options_from_host (spec, bundle, &o, &sources);
   return policy_enforce (spec, ctx->policy, &o, err);
@@ -594,7 +596,7 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
     policy_default_pids (spec);
   /* The operator's policy sees the values casco will use, and runs before
      anything exists: a refused config leaves no trace. */
-  if (enforce_policy (ctx, spec, bundle, false, !cg.use, err) < 0)
+  if (enforce_policy (ctx, spec, bundle, false, NULL, !cg.use, err) < 0)
     return -1;
 
   if (state_root_open (root_of (ctx), true, &l->rootfd, err) < 0
@@ -1297,6 +1299,10 @@ exec_in (const struct casco_context *ctx, int dirfd, const struct container_stat
   _cleanup_close_ int root_fd = open (root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
     return casco_error_set (err, errno, "open the container's root");
+  /* what create judged in the container's own process: not repeated for
+     each exec (an engine's exec asks for that same process every time) */
+  __attribute__ ((cleanup (policy_findings_clear))) struct policy_findings judged = { 0 };
+  policy_check (spec, ctx->policy, &(struct policy_options){ .exec = true }, &judged);
   struct spec_process *proc = NULL;
   if (exec_process_build (o, spec, root_fd, &proc, err) < 0)
     return -1;
@@ -1311,7 +1317,7 @@ exec_in (const struct casco_context *ctx, int dirfd, const struct container_stat
       proc->has_no_new_privileges = proc->no_new_privileges = true;
       casco_debug ("exec: process.noNewPrivileges absent: defaulting to true");
     }
-  if (enforce_policy (ctx, spec, NULL, true, false, err) < 0)
+  if (enforce_policy (ctx, spec, NULL, true, &judged, false, err) < 0)
     return -1;
 
   int extra_fds = 0;

@@ -184,13 +184,22 @@ struct check
   size_t refused;
 };
 
+static bool
+already_judged (const struct policy_findings *judged, const struct policy_rule *r, const char *value)
+{
+  for (size_t i = 0; judged && i < judged->n; i++)
+    if (judged->v[i].rule == r && strcmp (judged->v[i].value, value) == 0)
+      return true;
+  return false;
+}
+
 static void
 add (struct check *c, const char *id, char *path, char *value)
 {
   const struct policy_rule *r = policy_rule_find (id);
   if (r == NULL)
     abort ();   /* a typo in this file, caught by the unit tests */
-  if (c->opts->exec && r->scope != POLICY_SCOPE_PROCESS)
+  if (c->opts->exec && (r->scope != POLICY_SCOPE_PROCESS || already_judged (c->opts->judged, r, value)))
     {
       free (path);
       free (value);

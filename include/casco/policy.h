@@ -57,6 +57,11 @@ struct policy_findings
 struct policy_options
 {
   bool exec;                /* `exec`: only PROCESS rules apply */
+  /* exec: the findings of the container's own process, judged at create
+     (policy_check with .exec on the saved config), or NULL.  A finding the
+     exec'd process shares with it (same rule, same value) is not reported
+     again: exec is judged on what its process adds to the container. */
+  const struct policy_findings *judged;
   bool no_cgroup;           /* no cgroup will be used: stated limits are not enforced */
   /* Host path each mount's source resolves to (symlinks followed), indexed
      like spec->mounts; NULL, or a NULL entry, means "use the source as written". */

@@ -251,12 +251,46 @@ caps() {
 	assert_output_contains "process.capabilities.bounding[3] (CAP_SYS_ADMIN): CASCO-CAP-SYS_ADMIN"
 	# container-wide findings (no limits here) are create's business, not exec's
 	assert_output_not_contains CASCO-LIMITS
-	run casco --policy baseline exec "$ID" true
-	assert_success
-	assert_output_contains "CASCO-USER-ROOT-NO-USERNS"
 	run casco --policy permissive exec --cap CAP_SYS_ADMIN "$ID" true
 	assert_success
 	assert_output_contains "warning: process.capabilities.bounding[3] (CAP_SYS_ADMIN): CASCO-CAP-SYS_ADMIN"
+}
+
+@test "policy: exec does not repeat what create judged: root without a user namespace warns once" {
+	set_args sleep 60
+	run casco_detached --policy baseline run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output_contains "warning: process.user.uid (0 and no user namespace): CASCO-USER-ROOT-NO-USERNS"
+	# the same root process again (what every `docker exec` asks for): nothing new
+	run --separate-stderr casco --policy baseline exec "$ID" echo exec-ran
+	assert_success
+	assert_equal "$output" exec-ran
+	assert_equal "$stderr" ""
+	# and strict, which refuses that finding at create, lets the container it
+	# did not judge run what its own process already is
+	run casco --policy strict exec "$ID" true
+	assert_success
+	assert_output_not_contains CASCO-
+}
+
+@test "policy: exec as root into a container whose process is not root warns under baseline, is refused under strict" {
+	set_args sleep 60
+	set_config '.process.user = {uid: 1000, gid: 1000}'
+	casco_detached --policy baseline run -d --bundle "$BUNDLE" "$ID"
+	run casco --policy strict exec --user 0 "$ID" true
+	assert_failure
+	assert_output_contains "process.user.uid (0 and no user namespace): CASCO-USER-ROOT-NO-USERNS"
+	assert_output_contains "config refused by policy strict: 1 finding"
+	run --separate-stderr casco --policy baseline exec --user 0 "$ID" id -u
+	assert_success
+	assert_equal "$output" 0
+	[[ $stderr == "casco: warning: process.user.uid (0 and no user namespace): CASCO-USER-ROOT-NO-USERNS"* ]] ||
+		fail "expected exactly baseline's warning on stderr, got:" "$stderr"
+	# its own user: nothing to say
+	run --separate-stderr casco --policy strict exec "$ID" id -u
+	assert_success
+	assert_equal "$output" 1000
+	assert_equal "$stderr" ""
 }
 
 @test "policy: exec --process with noNewPrivileges false is refused under strict" {

@@ -424,6 +424,59 @@ exec_checks_only_the_process (void)
   policy_findings_clear (&f);
 }
 
+/* exec_judged (container, exec'd) — findings at strict for an exec'd process
+   (exec's config) in a container created with another (created's). */
+static size_t
+exec_judged (struct cfg created, struct cfg exec, struct policy_findings *f)
+{
+  struct spec *c = build (created), *e = build (exec);
+  CHECK (c != NULL && e != NULL);
+  size_t refused = 0;
+  if (c && e)
+    {
+      struct policy_findings judged = { 0 };
+      struct policy_options o = { .exec = true };
+      policy_check (c, POLICY_STRICT, &o, &judged);
+      o.judged = &judged;
+      refused = policy_check (e, POLICY_STRICT, &o, f);
+      policy_findings_clear (&judged);
+    }
+  spec_free (c);
+  spec_free (e);
+  return refused;
+}
+
+static void
+exec_is_judged_on_what_its_process_adds (void)
+{
+  struct policy_findings f = { 0 };
+  /* the same root process without a user namespace: judged at create, not again */
+  CHECK (exec_judged (WITH (.namespaces = ns_no_user), WITH (.namespaces = ns_no_user), &f) == 0);
+  CHECK (f.n == 0);
+  policy_findings_clear (&f);
+  /* root exec'd into a container whose process is uid 1000: new, refused */
+  CHECK (exec_judged (WITH (.uid = "1000", .namespaces = ns_no_user), WITH (.namespaces = ns_no_user), &f) == 1);
+  CHECK (f.n == 1 && count_rule (&f, "CASCO-USER-ROOT-NO-USERNS") == 1);
+  policy_findings_clear (&f);
+  /* a capability the container's process lacks is found, one it has is not */
+  CHECK (exec_judged (WITH (CAPS ("CAP_NET_ADMIN")),
+                      WITH (.process = ",\"capabilities\":{\"bounding\":[\"CAP_NET_ADMIN\",\"CAP_SYS_ADMIN\"]}"),
+                      &f) == 1);
+  CHECK (f.n == 1 && count_rule (&f, "CASCO-CAP-SYS_ADMIN") == 1);
+  const struct policy_finding *x = find_rule (&f, "CASCO-CAP-SYS_ADMIN");
+  CHECK (x && strcmp (x->path, "process.capabilities.bounding[1]") == 0);
+  policy_findings_clear (&f);
+  /* no_new_privs turned off for exec only */
+  CHECK (exec_judged (hardened, WITH (.nnp = "false"), &f) == 1);
+  CHECK (f.n == 1 && count_rule (&f, "CASCO-NNP-DISABLED") == 1);
+  policy_findings_clear (&f);
+  /* container-wide findings stay create's business either way */
+  CHECK (exec_judged (WITH (.resources = "", .linux_ = ",\"maskedPaths\":[]"),
+                      WITH (.resources = "", .linux_ = ",\"maskedPaths\":[]"), &f) == 0);
+  CHECK (f.n == 0);
+  policy_findings_clear (&f);
+}
+
 static void
 limits_without_a_cgroup_are_not_limits (void)
 {
@@ -547,6 +600,7 @@ main (void)
   RUN (namespaces_joined_are_host_only_when_they_are);
   RUN (root_needs_a_user_namespace_that_maps_it_elsewhere);
   RUN (exec_checks_only_the_process);
+  RUN (exec_is_judged_on_what_its_process_adds);
   RUN (limits_without_a_cgroup_are_not_limits);
   RUN (annotations_cannot_choose_the_level);
   RUN (levels_by_name);

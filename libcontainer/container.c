@@ -47,6 +47,7 @@ struct launch
   int console_peer;   /* run's end of its private console socket, or -1 */
   char *bundle;       /* absolute bundle path, for the late hooks */
   char *cgroup_path;  /* NULL when the container has no cgroup */
+  char *config;       /* the config's text, as saved in the state */
 };
 
 static void
@@ -59,6 +60,8 @@ launch_close (struct launch *l)
   l->bundle = NULL;
   free (l->cgroup_path);
   l->cgroup_path = NULL;
+  free (l->config);
+  l->config = NULL;
 }
 
 /* ---- create ---------------------------------------------------------------- */
@@ -470,6 +473,9 @@ record_state (struct launch *l, const char *id, const struct spec *s, const char
               const char *rootfs, const char *cgroup_path, const struct create_options *opts,
               struct casco_error **err)
 {
+  /* start, exec and delete work from the config saved here: hooks, the
+     seccomp listener and exec's defaults are those the container was
+     created with, whatever happens to the bundle afterwards. */
   struct container_state st = {
     .oci_version = s->oci_version,
     .id = (char *) id,
@@ -483,6 +489,7 @@ record_state (struct launch *l, const char *id, const struct spec *s, const char
     .own_pid_ns = spec_find_namespace (s, SPEC_NS_PID) != NULL
                   && spec_find_namespace (s, SPEC_NS_PID)->path == NULL,
     .cgroup_path = (char *) (cgroup_path ? cgroup_path : ""),
+    .config = l->config,
   };
   _cleanup_free_ char *created = rfc3339_now ();
   st.created = created;
@@ -566,6 +573,7 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
   l->init_pid = 0;
   l->bundle = NULL;
   l->cgroup_path = NULL;
+  l->config = NULL;
   if (!state_id_valid (id))
     return casco_error_set (err, 0, "invalid container id format \"%s\": use letters, digits, "
                                     "'_', '+', '-' and '.'", id ? id : "");
@@ -607,11 +615,8 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
     }
   l->bundle = xstrdup (bundle);
   l->cgroup_path = cg.use ? xstrdup (cg.path) : NULL;
-  /* start, exec and delete work from this copy: hooks, the seccomp
-     listener and exec's defaults are those the container was created with,
-     whatever happens to the bundle afterwards. */
-  if (write_file_atomic_at (l->dirfd, SAVED_CONFIG_NAME, config_text, config_len, 0600, err) < 0
-      || create_in_state_dir (l, id, spec, bundle, rootfs, &cg, opts, foreground, err) < 0)
+  l->config = steal_pointer (&config_text);
+  if (create_in_state_dir (l, id, spec, bundle, rootfs, &cg, opts, foreground, err) < 0)
     {
       /* Nothing is left behind: the process was reaped, now the cgroup and
          the directory. */
@@ -686,13 +691,23 @@ signal_start (int dirfd, const struct notify_target *t, struct casco_error **err
   return await_report (conn, t, err);
 }
 
-/* The config as it was at create, kept in the state directory. */
+/* The config as it was at create: in the state, or, for a container
+   created by an older casco, in config.json beside it. */
+static int
+saved_spec (int dirfd, const char *config, struct spec **out, struct casco_error **err)
+{
+  if (config)
+    return spec_parse (config, strlen (config), out, err);
+  return spec_load_text (dirfd, out, NULL, NULL, err);
+}
+
+/* The same where a missing config only means no hooks or listener. */
 static struct spec *
-load_saved_spec (int dirfd, const char *id)
+load_saved_spec (int dirfd, const char *id, const char *config)
 {
   struct spec *s = NULL;
   struct casco_error *err = NULL;
-  if (spec_load_text (dirfd, &s, NULL, NULL, &err) < 0)
+  if (saved_spec (dirfd, config, &s, &err) < 0)
     {
       casco_debug ("container %s: saved config unreadable (%s): no hooks or seccomp listener",
                    id, err ? err->msg : "?");
@@ -727,7 +742,7 @@ start_locked (int dirfd, const struct container_state *st, struct casco_error **
     {
     case CONTAINER_CREATED:
       {
-        __attribute__ ((cleanup (spec_freep))) struct spec *spec = load_saved_spec (dirfd, st->id);
+        __attribute__ ((cleanup (spec_freep))) struct spec *spec = load_saved_spec (dirfd, st->id, st->config);
         struct notify_target t = { spec, st->id, st->bundle, st->pid, "creating" };
         if (signal_start (dirfd, &t, err) < 0)
           return -1;
@@ -910,7 +925,7 @@ container_run (const struct casco_context *ctx, const char *id, const struct cre
               have_tty = true;
             }
         }
-      __attribute__ ((cleanup (spec_freep))) struct spec *spec = rc == 0 ? load_saved_spec (l.dirfd, id) : NULL;
+      __attribute__ ((cleanup (spec_freep))) struct spec *spec = rc == 0 ? load_saved_spec (l.dirfd, id, l.config) : NULL;
       struct notify_target t = { spec, id, l.bundle, l.init_pid, "creating" };
       if (rc == 0 && (rc = signal_start (l.dirfd, &t, err)) == 0)
         run_late_hooks (spec, l.bundle, id, l.init_pid, true);
@@ -1170,7 +1185,7 @@ container_delete (const struct casco_context *ctx, const char *id, bool force,
           /* the cgroup goes first: it also ends processes that escaped the init */
           if (st.cgroup_path[0] == '\0' || cgroup_destroy (st.cgroup_path, err) == 0)
             {
-              __attribute__ ((cleanup (spec_freep))) struct spec *spec = load_saved_spec (dirfd, id);
+              __attribute__ ((cleanup (spec_freep))) struct spec *spec = load_saved_spec (dirfd, id, st.config);
               run_late_hooks (spec, st.bundle, id, 0, false);
               rc = state_dir_remove (rootfd, id, err);
             }
@@ -1286,7 +1301,7 @@ exec_in (const struct casco_context *ctx, int dirfd, const struct container_stat
 {
   /* the config saved at create: editing the bundle since changes nothing */
   struct spec *s = NULL;
-  if (spec_load_text (dirfd, &s, NULL, NULL, err) < 0)
+  if (saved_spec (dirfd, st->config, &s, err) < 0)
     return casco_error_wrap (err, "container %s: saved config", st->id);
   __attribute__ ((cleanup (spec_freep))) struct spec *spec = s;
   explain (D00, "exec: a new process in container %s (init pid %d), with the container's namespaces, "

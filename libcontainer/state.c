@@ -144,6 +144,11 @@ state_write (int dirfd, const struct container_state *st, struct casco_error **e
   for (size_t i = 0; i < st->n_annotations; i++)
     jw_kv_str (w, st->annotations[i].key, st->annotations[i].value);
   jw_obj_close (w);
+  /* One file, not two: every file created here costs an inode (the
+     dearest step of a create on a busy ext4), and start, exec and delete
+     read one file instead of two. */
+  if (st->config)
+    jw_kv_str (w, "config", st->config);
   jw_obj_close (w);
   size_t len;
   _cleanup_free_ char *text = jw_finish (w, &len);
@@ -181,6 +186,8 @@ state_read (int dirfd, struct container_state *st, struct casco_error **err)
   st->owner = dup_field (root, "owner");
   st->cgroup_path = dup_field (root, "cgroupPath");
   st->own_pid_ns = json_bool (json_get (root, "ownPidNs"));
+  const char *config = json_string (json_get (root, "config"));
+  st->config = config ? xstrdup (config) : NULL;
   json_node *ann = json_get (root, "annotations");
   st->n_annotations = json_object_len (ann);
   st->annotations = xmalloc0 ((st->n_annotations + 1) * sizeof *st->annotations);
@@ -310,6 +317,7 @@ container_state_clear (struct container_state *st)
   free (st->created);
   free (st->owner);
   free (st->cgroup_path);
+  free (st->config);
   for (size_t i = 0; i < st->n_annotations; i++)
     {
       free (st->annotations[i].key);

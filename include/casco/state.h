@@ -1,5 +1,6 @@
 /* casco — the per-container state directory under --root.
-   <root>/<id>/state.json   written atomically (temp + rename)
+   <root>/<id>/state.json   written atomically (temp + rename); it also
+                            carries the config as it was at create
    <root>/<id>/exec.sock    exists while the init waits for `start`
    The directory itself is the lock (flock): commands on one id serialise. */
 #ifndef CASCO_STATE_H
@@ -36,12 +37,14 @@ struct container_state
   size_t n_annotations;
   bool own_pid_ns;           /* init is PID 1 of a namespace of its own */
   char *cgroup_path;         /* empty when casco manages no cgroup */
+  char *config;              /* config.json's text as it was at create (NULL: not saved) */
   enum container_status status; /* computed by state_probe, never stored */
 };
 
 #define EXEC_SOCK_NAME "exec.sock"
-/* the config as it was at create (spec_load_text reads this name) */
-#define SAVED_CONFIG_NAME "config.json"
+/* Where casco before 2026-12 saved the config at create (now in state.json):
+   read only for containers created by such a casco. */
+#define LEGACY_CONFIG_NAME "config.json"
 #define STATE_FILE_NAME "state.json"
 
 const char *container_status_name (enum container_status s);

@@ -48,6 +48,7 @@ struct launch
   char *bundle;       /* absolute bundle path, for the late hooks */
   char *cgroup_path;  /* NULL when the container has no cgroup */
   char *config;       /* the config's text, as saved in the state */
+  unsigned config_uses;  /* STATE_USES_*: what run's start and end need of it */
 };
 
 static void
@@ -490,6 +491,7 @@ record_state (struct launch *l, const char *id, const struct spec *s, const char
                   && spec_find_namespace (s, SPEC_NS_PID)->path == NULL,
     .cgroup_path = (char *) (cgroup_path ? cgroup_path : ""),
     .config = l->config,
+    .config_uses = l->config_uses,
   };
   _cleanup_free_ char *created = rfc3339_now ();
   st.created = created;
@@ -500,6 +502,20 @@ record_state (struct launch *l, const char *id, const struct spec *s, const char
   if (opts && opts->pid_file && write_pid_file (opts->pid_file, l->init_pid, err) < 0)
     return -1;
   return 0;
+}
+
+/* What start and delete will need the saved config for. */
+static unsigned
+config_uses_of (const struct spec *s)
+{
+  unsigned uses = 0;
+  if (s->hooks.n_poststart)
+    uses |= STATE_USES_POSTSTART;
+  if (s->hooks.n_poststop)
+    uses |= STATE_USES_POSTSTOP;
+  if (s->linux_ && s->linux_->seccomp && s->linux_->seccomp->listener_path)
+    uses |= STATE_USES_LISTENER;
+  return uses;
 }
 
 /* Everything create does once the state directory exists; on failure the
@@ -616,6 +632,7 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
   l->bundle = xstrdup (bundle);
   l->cgroup_path = cg.use ? xstrdup (cg.path) : NULL;
   l->config = steal_pointer (&config_text);
+  l->config_uses = config_uses_of (spec);
   if (create_in_state_dir (l, id, spec, bundle, rootfs, &cg, opts, foreground, err) < 0)
     {
       /* Nothing is left behind: the process was reaped, now the cgroup and
@@ -742,7 +759,11 @@ start_locked (int dirfd, const struct container_state *st, struct casco_error **
     {
     case CONTAINER_CREATED:
       {
-        __attribute__ ((cleanup (spec_freep))) struct spec *spec = load_saved_spec (dirfd, st->id, st->config);
+        /* Most configs have no poststart hook and no seccomp listener:
+           then start has no use for the config and does not parse it. */
+        __attribute__ ((cleanup (spec_freep))) struct spec *spec
+            = st->config_uses & (STATE_USES_POSTSTART | STATE_USES_LISTENER)
+                  ? load_saved_spec (dirfd, st->id, st->config) : NULL;
         struct notify_target t = { spec, st->id, st->bundle, st->pid, "creating" };
         if (signal_start (dirfd, &t, err) < 0)
           return -1;
@@ -925,7 +946,8 @@ container_run (const struct casco_context *ctx, const char *id, const struct cre
               have_tty = true;
             }
         }
-      __attribute__ ((cleanup (spec_freep))) struct spec *spec = rc == 0 ? load_saved_spec (l.dirfd, id, l.config) : NULL;
+      __attribute__ ((cleanup (spec_freep))) struct spec *spec
+          = rc == 0 && l.config_uses ? load_saved_spec (l.dirfd, id, l.config) : NULL;
       struct notify_target t = { spec, id, l.bundle, l.init_pid, "creating" };
       if (rc == 0 && (rc = signal_start (l.dirfd, &t, err)) == 0)
         run_late_hooks (spec, l.bundle, id, l.init_pid, true);
@@ -1185,7 +1207,8 @@ container_delete (const struct casco_context *ctx, const char *id, bool force,
           /* the cgroup goes first: it also ends processes that escaped the init */
           if (st.cgroup_path[0] == '\0' || cgroup_destroy (st.cgroup_path, err) == 0)
             {
-              __attribute__ ((cleanup (spec_freep))) struct spec *spec = load_saved_spec (dirfd, id, st.config);
+              __attribute__ ((cleanup (spec_freep))) struct spec *spec
+                  = st.config_uses & STATE_USES_POSTSTOP ? load_saved_spec (dirfd, id, st.config) : NULL;
               run_late_hooks (spec, st.bundle, id, 0, false);
               rc = state_dir_remove (rootfd, id, err);
             }

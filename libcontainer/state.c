@@ -148,7 +148,18 @@ state_write (int dirfd, const struct container_state *st, struct casco_error **e
      dearest step of a create on a busy ext4), and start, exec and delete
      read one file instead of two. */
   if (st->config)
-    jw_kv_str (w, "config", st->config);
+    {
+      /* which parts of it start and delete need: most configs have none,
+         and then they need not parse it */
+      static const char *const uses[] = { "poststart", "poststop", "listener" };
+      jw_key (w, "configUses");
+      jw_arr_open (w);
+      for (size_t i = 0; i < ARRAY_SIZE (uses); i++)
+        if (st->config_uses & (1u << i))
+          jw_str (w, uses[i]);
+      jw_arr_close (w);
+      jw_kv_str (w, "config", st->config);
+    }
   jw_obj_close (w);
   size_t len;
   _cleanup_free_ char *text = jw_finish (w, &len);
@@ -188,6 +199,21 @@ state_read (int dirfd, struct container_state *st, struct casco_error **err)
   st->own_pid_ns = json_bool (json_get (root, "ownPidNs"));
   const char *config = json_string (json_get (root, "config"));
   st->config = config ? xstrdup (config) : NULL;
+  json_node *uses = json_get (root, "configUses");
+  /* absent or not understood: assume the config is needed for everything */
+  st->config_uses = json_type_of (uses) == JSON_ARRAY ? 0 : STATE_USES_ALL;
+  for (size_t i = 0; i < json_array_len (uses); i++)
+    {
+      const char *u = json_string (json_array_at (uses, i));
+      if (u && strcmp (u, "poststart") == 0)
+        st->config_uses |= STATE_USES_POSTSTART;
+      else if (u && strcmp (u, "poststop") == 0)
+        st->config_uses |= STATE_USES_POSTSTOP;
+      else if (u && strcmp (u, "listener") == 0)
+        st->config_uses |= STATE_USES_LISTENER;
+      else
+        st->config_uses = STATE_USES_ALL;
+    }
   json_node *ann = json_get (root, "annotations");
   st->n_annotations = json_object_len (ann);
   st->annotations = xmalloc0 ((st->n_annotations + 1) * sizeof *st->annotations);

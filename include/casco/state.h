@@ -38,8 +38,16 @@ struct container_state
   bool own_pid_ns;           /* init is PID 1 of a namespace of its own */
   char *cgroup_path;         /* empty when casco manages no cgroup */
   char *config;              /* config.json's text as it was at create (NULL: not saved) */
+  unsigned config_uses;      /* STATE_USES_*: what start and delete need the config for */
   enum container_status status; /* computed by state_probe, never stored */
 };
+
+/* What in the saved config start and delete act on.  A state without the
+   record (written by an older casco) reads as STATE_USES_ALL. */
+#define STATE_USES_POSTSTART 1u
+#define STATE_USES_POSTSTOP 2u
+#define STATE_USES_LISTENER 4u   /* linux.seccomp.listenerPath */
+#define STATE_USES_ALL 7u
 
 #define EXEC_SOCK_NAME "exec.sock"
 /* Where casco before 2026-12 saved the config at create (now in state.json):

@@ -363,20 +363,20 @@ report_fail (int report_fd, struct casco_error *err)
   _exit (127);
 }
 
-/* Tell the parent we are ready, and wait until it has saved the state.
-   Only then may the init outlive casco, so drop the parent-death signal. */
+/* Tell the parent we are ready, and wait until it has saved the state:
+   only then may the init outlive casco.  From READY on the sync socket,
+   not the parent-death signal, ties us to casco: EOF instead of COMMIT
+   means casco died first, and we follow it (child_fail exits).  Dropping
+   the signal before READY, while we still wait, spares the parent waiting
+   for an acknowledgement before it may exit: one round trip less. */
 static int
 handshake_ready (int sync_fd, struct casco_error **err)
 {
   struct sync_msg m;
+  prctl (PR_SET_PDEATHSIG, 0);
   if (sync_send (sync_fd, SYNC_READY, 0, 0, NULL) < 0)
     return casco_error_set (err, errno, "report ready");
-  if (sync_expect (sync_fd, SYNC_COMMIT, &m, err) < 0)
-    return -1;
-  prctl (PR_SET_PDEATHSIG, 0);
-  if (sync_send (sync_fd, SYNC_ACK, 0, 0, NULL) < 0)
-    return casco_error_set (err, errno, "acknowledge");
-  return 0;
+  return sync_expect (sync_fd, SYNC_COMMIT, &m, err);
 }
 
 /* Block until `casco start` connects; returns the connection. */

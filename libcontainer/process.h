@@ -26,7 +26,7 @@ enum sync_type
   SYNC_INIT_PID,        /* stage 1 -> parent: value = host pid of the init */
   SYNC_READY,           /* init -> parent: set up, waiting for start */
   SYNC_COMMIT,          /* parent -> init: state saved, you may outlive me */
-  SYNC_ACK,             /* init -> parent */
+  SYNC_UNUSED,          /* was ACK: kept so later values stay those an older init expects */
   SYNC_ERROR,           /* child -> parent: errno_ + text */
   SYNC_HOOKS,           /* init -> parent: mounts done, run prestart/createRuntime */
   SYNC_HOOKS_DONE,      /* parent -> init: value = the init's pid as the host sees it */

@@ -66,3 +66,19 @@ complete_words() {
 	assert_equal "$output" "KILL"
 	casco delete --force "$ID"
 }
+
+@test "completion: every command casco --help lists, and every long flag of each command's --help" {
+	local cmds cmd flag offered n=0
+	cmds=$("$CASCO" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')
+	offered=$(complete_words "")
+	for cmd in $cmds; do
+		grep -qx "$cmd" <<<"$offered" || fail "command $cmd is not offered:" "$offered"
+		local flags
+		flags=$(complete_words "$cmd" --)
+		for flag in $("$CASCO" "$cmd" --help | grep -E '^  -' | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
+			grep -qx -- "$flag" <<<"$flags" || fail "casco $cmd $flag is not offered:" "$flags"
+			n=$((n + 1))
+		done
+	done
+	[ "$n" -ge 40 ] || fail "only $n flags checked"
+}

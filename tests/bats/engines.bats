@@ -100,3 +100,54 @@ load helpers
 	assert_success
 	assert_output_contains 'container "nosuchctr" does not exist'
 }
+
+# doc_block SECTION LANG — the first ```LANG block under "## SECTION" of
+# docs/engines.md.
+doc_block() {
+	awk -v sec="## $1" -v open="\`\`\`$2" '
+		$0 == sec { in_sec = 1; next }
+		in_sec && /^## / { exit }
+		in_sec && !in_block && $0 == open { in_block = 1; next }
+		in_block && /^```$/ { exit }
+		in_block { print }' "$SRCDIR/docs/engines.md"
+}
+
+@test "docs/engines.md: the containerd runtime entry parses, and is the runtime the containerd e2e drives" {
+	command -v containerd >/dev/null || skip "containerd is not installed (apt-get install containerd)"
+	doc_block containerd toml >"$TESTDIR/config.toml"
+	[ -s "$TESTDIR/config.toml" ] || fail "no toml block under \"## containerd\" in docs/engines.md"
+	# containerd's own parser, as the daemon reads the file; nothing is started
+	run timeout 60 containerd --config "$TESTDIR/config.toml" config dump
+	assert_success
+	local dump=$output
+	# the CRI plugin decoded the entry: a misspelt key would leave it empty
+	output=$(awk '/^ *\[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.casco\]$/ { f = 1; next }
+		f && /^ *\[/ && !/runtimes.casco.options\]$/ { exit }
+		f { gsub(/^ +/, ""); print }' <<<"$dump")
+	assert_output_contains 'runtime_type = "io.containerd.runc.v2"'
+	assert_output_contains 'BinaryName = "/usr/local/bin/casco"'
+	assert_output_contains 'Root = "/run/containerd/casco"'
+	assert_output_contains 'SystemdCgroup = false'
+	# the options are the runc shim's, and only those the e2e sets through ctr
+	local keys
+	keys=$(sed -n '/runtimes.casco.options\]/,/^\[/p' "$TESTDIR/config.toml" | awk -F' *= *' 'NF == 2 { gsub(/ /, "", $1); print $1 }' | sort | tr '\n' ' ')
+	assert_equal "$keys" "BinaryName Root SystemdCgroup "
+	# tests/e2e/containerd.bats: the same shim, binary and root, no systemd cgroup
+	local e2e
+	e2e=$(grep -E '^RUN=\(run ' "$SRCDIR/tests/e2e/containerd.bats") || fail "no RUN=(run ...) in tests/e2e/containerd.bats"
+	[[ $e2e == *"--runtime io.containerd.runc.v2 --runc-binary "*" --runc-root "* ]] ||
+		fail "the containerd e2e no longer passes the doc's runtime:" "$e2e"
+	[[ $e2e != *--runc-systemd-cgroup* ]] || fail "the e2e uses the systemd cgroup driver, the doc says false"
+	# the doc's ctr example passes the entry's values
+	grep -qF -- '--runtime io.containerd.runc.v2 --runc-binary /usr/local/bin/casco' "$SRCDIR/docs/engines.md" &&
+		grep -qF -- '--runc-root /run/containerd/casco ' "$SRCDIR/docs/engines.md" ||
+		fail "docs/engines.md's ctr example does not match its runtime entry"
+}
+
+@test "docs/engines.md: the RuntimeClass handler names the containerd runtime entry" {
+	local handler
+	handler=$(doc_block "Kubernetes through containerd (not tested here)" yaml | awk '$1 == "handler:" { print $2 }')
+	assert_equal "$handler" casco
+	doc_block containerd toml | grep -qF "containerd.runtimes.$handler]" ||
+		fail "no containerd runtime entry named $handler in docs/engines.md"
+}

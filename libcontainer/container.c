@@ -383,6 +383,7 @@ spawn (struct init_config *c, pid_t *init_pid, struct casco_error **err)
   _cleanup_close_ int parent_end = sync[0];
   _cleanup_close_ int child_end = sync[1];
   c->sync_fd = child_end;
+  c->ignored_signals = signals_ignored ();
   pid_t c1;
   if (!c->is_exec && ns_plan_direct (&c->ns))
     {

@@ -122,8 +122,21 @@ child_fail (int sync_fd, struct casco_error *err)
 
 /* ---- stage 2: the init ---------------------------------------------------- */
 
+uint64_t
+signals_ignored (void)
+{
+  _cleanup_free_ char *text = NULL;
+  if (read_file_at (AT_FDCWD, "/proc/self/status", &text, NULL, NULL) < 0)
+    return UINT64_MAX;
+  const char *line = strstr (text, "\nSigIgn:");
+  unsigned long long mask;
+  if (line == NULL || sscanf (line + strlen ("\nSigIgn:"), "%llx", &mask) != 1)
+    return UINT64_MAX;
+  return mask;
+}
+
 static int
-reset_signals (struct casco_error **err)
+reset_signals (const struct init_config *c, struct casco_error **err)
 {
   /* The parent blocks signals to forward them; ignored dispositions would
      survive exec and surprise the container's process. */
@@ -131,8 +144,12 @@ reset_signals (struct casco_error **err)
   sigemptyset (&none);
   if (sigprocmask (SIG_SETMASK, &none, NULL) < 0)
     return casco_error_set (err, errno, "reset signal mask");
-  for (int sig = 1; sig < _NSIG; sig++)
-    if (sig != SIGKILL && sig != SIGSTOP)
+  /* execve resets caught signals, not ignored ones: what can differ from
+     the default here is only what casco inherited as ignored (casco sets
+     no disposition of its own).  Resetting just those spares some sixty
+     syscalls. */
+  for (int sig = 1; sig < _NSIG && sig <= 64; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP && (c->ignored_signals & (UINT64_C (1) << (sig - 1))))
       signal (sig, SIG_DFL);
   return 0;
 }
@@ -532,7 +549,7 @@ init_stage2 (struct init_config *c)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   close_inherited_fds (c);
   ns_explain_entered (&c->ns);
-  if (reset_signals (&err) < 0
+  if (reset_signals (c, &err) < 0
       /* the host's /proc is still ours here: open the LSM attr file now */
       || lsm_prepare (c->process, &c->lsm, &err) < 0
       || set_hostname (s, &c->ns, &err) < 0
@@ -582,7 +599,7 @@ exec_stage2 (struct init_config *c)
   ns_explain_entered (&c->ns);
   _cleanup_free_ char *exe = NULL;
   bool seccomp_late;
-  if (reset_signals (&err) < 0
+  if (reset_signals (c, &err) < 0
       || lsm_prepare (c->process, &c->lsm, &err) < 0
       || setup_terminal (c, &err) < 0
       || set_rlimits (c->process, &err) < 0

@@ -7,6 +7,7 @@
 #define CASCO_PROCESS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "casco/spec.h"
@@ -79,7 +80,13 @@ struct init_config
   struct cap_sets caps; /* resolved by the parent from process.capabilities */
   struct seccomp_program seccomp; /* compiled by the parent from linux.seccomp */
   struct lsm_plan lsm;  /* filled by the child before pivot, applied before exec */
+  uint64_t ignored_signals; /* bit N-1: signal N ignored (signals_ignored ()) */
 };
+
+/* The signals this process ignores (SigIgn of /proc/self/status; all when
+   unreadable).  Read by the parent in the host's /proc: the children
+   inherit its dispositions, and exec's child sees only the container's. */
+uint64_t signals_ignored (void);
 
 /* Free what the parent prepared for the child (fds, env, filter). */
 void init_config_release (struct init_config *c);

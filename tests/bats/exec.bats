@@ -18,6 +18,13 @@ setup() {
 	assert_equal "$output" casco-test
 }
 
+@test "exec: signals the caller ignored are at their default in the exec'd process" {
+	run bash -c 'trap "" HUP INT QUIT USR1 USR2 PIPE TERM; exec "$0" --root "$1" exec "$2" cat /proc/self/status </dev/null' \
+		"$CASCO" "$ROOT" "$ID"
+	assert_success
+	grep -q $'^SigIgn:\t0000000000000000$' <<<"$output" || fail "ignored signals leaked: $(grep SigIgn <<<"$output")"
+}
+
 @test "exec: the exit status of the process is propagated" {
 	run casco exec "$ID" sh -c 'exit 3'
 	assert_status 3

@@ -107,6 +107,15 @@ create_sleeper() {
 	assert_status 143
 }
 
+@test "run: signals the caller ignored are at their default in the container's process" {
+	# Ignored dispositions survive exec: casco must reset what it inherited.
+	set_args cat /proc/self/status
+	run bash -c 'trap "" HUP INT QUIT USR1 USR2 PIPE TERM; exec "$0" --root "$1" run --bundle "$2" "$3" </dev/null' \
+		"$CASCO" "$ROOT" "$BUNDLE" "$ID"
+	assert_success
+	grep -q $'^SigIgn:\t0000000000000000$' <<<"$output" || fail "ignored signals leaked: $(grep SigIgn <<<"$output")"
+}
+
 @test "run --detach: returns at once, container keeps running" {
 	set_args sleep 1000
 	run casco_detached run --detach --bundle "$BUNDLE" "$ID"

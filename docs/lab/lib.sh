@@ -169,14 +169,16 @@ status_is() {
 	ok "exit status $1"
 }
 
-# audit_finds BUNDLE RULE_ID — `casco audit` reports RULE_ID for the bundle.
+# audit_finds BUNDLE RULE_ID — `casco audit` reports RULE_ID for the bundle,
+# at the level a student's casco has by default (strict), whatever
+# CASCO_POLICY the caller has set; $OUT holds the report.
 audit_finds() {
 	_log_expect "$2"
 	if ! casco_supports_policy; then
 		ok "(this casco has no policy levels yet: not checking $2)"
 		return 0
 	fi
-	run_casco audit --bundle "$1"
+	run_casco --policy strict audit --bundle "$1"
 	[[ $OUT == *"$2"* ]] || die "expected casco audit to report $2" "output was:" "$OUT"
 	ok "casco audit reports $2"
 }

@@ -222,11 +222,25 @@ policy_enforce (const struct spec *s, enum policy_level level, const struct poli
         casco_warn ("%s (%s): %s (OWASP %s): %s Allowed by policy %s.", x->path, x->value, r->id,
                     r->owasp, r->risk, name);
     }
-  if (refused)
-    return casco_error_set (err, 0, "config refused by policy %s: %zu finding%s (listed above; "
-                            "`casco audit --policy %s` explains them)",
-                            name, refused, refused == 1 ? "" : "s", name);
-  return 0;
+  if (refused == 0)
+    return 0;
+  /* The rules by name in the error itself: an engine's shim quotes only
+     this last line to its user, never the findings logged above it. */
+  _cleanup_free_ char *ids = NULL;
+  for (size_t i = 0; i < f.n; i++)
+    {
+      bool named = f.v[i].action != POLICY_REFUSE;
+      for (size_t j = 0; j < i && !named; j++)
+        named = f.v[j].rule == f.v[i].rule && f.v[j].action == POLICY_REFUSE;
+      if (named)
+        continue;
+      char *more = xasprintf ("%s%s%s", ids ? ids : "", ids ? ", " : "", f.v[i].rule->id);
+      free (ids);
+      ids = more;
+    }
+  return casco_error_set (err, 0, "config refused by policy %s: %zu finding%s: %s (`casco audit --policy %s` "
+                          "explains them)",
+                          name, refused, refused == 1 ? "" : "s", ids, name);
 }
 
 void

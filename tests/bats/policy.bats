@@ -444,6 +444,10 @@ engine_bundle() {
 	assert_output_contains "CASCO-CAP-SYS_ADMIN"
 	assert_output_contains "CASCO-DEVICE-HOST"
 	assert_output_contains "config refused by policy baseline: 10 findings"
+	# the last line names the rules on its own: a shim quotes only that one
+	local last=${lines[${#lines[@]} - 1]}
+	[[ $last == *"10 findings: CASCO-CAP-SYS_ADMIN, "*", CASCO-DEVICE-HOST (\`casco audit --policy baseline\` explains them)" ]] ||
+		fail "the error line does not name the refused rules: $last"
 	assert_no_leftovers "$ID"
 }
 

@@ -1069,19 +1069,21 @@ open_init_pidfd (const struct container_state *st)
 }
 
 static ino_t
-pid_ns_inode (pid_t pid)
+ns_inode (pid_t pid, const char *ns)
 {
   char path[64];
   struct stat sb;
-  snprintf (path, sizeof path, "/proc/%d/ns/pid", (int) pid);
+  snprintf (path, sizeof path, "/proc/%d/ns/%s", (int) pid, ns);
   return stat (path, &sb) == 0 ? sb.st_ino : 0;
 }
 
-/* --all without a cgroup: every process in the container's pid namespace. */
+/* --all without a cgroup: every process in the container's namespace ns
+   (its pid namespace when it has one; else its mount namespace, which
+   casco always makes, and which its processes and exec's share). */
 static void
-signal_pid_namespace (pid_t init_pid, int sig)
+signal_namespace_members (pid_t init_pid, const char *ns, int sig)
 {
-  ino_t target = pid_ns_inode (init_pid);
+  ino_t target = ns_inode (init_pid, ns);
   DIR *d = opendir ("/proc");
   if (d == NULL || target == 0)
     {
@@ -1095,7 +1097,7 @@ signal_pid_namespace (pid_t init_pid, int sig)
       long pid;
       if (parse_long (de->d_name, &pid) < 0 || pid == init_pid)
         continue;
-      if (pid_ns_inode ((pid_t) pid) == target)
+      if (ns_inode ((pid_t) pid, ns) == target)
         kill ((pid_t) pid, sig);
     }
   closedir (d);
@@ -1113,8 +1115,8 @@ kill_state (const struct container_state *st, int sig, bool all, struct casco_er
       if (cgroup_signal_all (st->cgroup_path, sig, err) < 0)
         return -1;
     }
-  else if (all && st->own_pid_ns)
-    signal_pid_namespace (st->pid, sig);
+  else if (all)
+    signal_namespace_members (st->pid, st->own_pid_ns ? "pid" : "mnt", sig);
   if (sys_pidfd_send_signal (pidfd, sig, NULL, 0) < 0)
     {
       if (errno == ESRCH)

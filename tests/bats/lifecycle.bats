@@ -279,14 +279,27 @@ create_sleeper() {
 @test "kill --all: signals every process of the container, not only init" {
 	# Without a pid namespace killing init does not take the other processes
 	# with it: the runtime must find and signal each one.
+	# Nor is there a cgroup here (hybrid host): casco finds them by the
+	# container's mount namespace.  The sleeps' pids are the host's.
 	drop_namespace pid
-	set_args sh -c 'sleep 1000 & sleep 1000 & echo started; wait'
+	set_args sh -c 'sleep 1000 & echo "pid $!"; sleep 1000 & echo "pid $!"; echo started; wait'
 	run casco_detached run -d --bundle "$BUNDLE" "$ID"
 	assert_success
 	retry 50 0.1 grep -q started "$CONTAINER_LOG"
 	run casco kill --all "$ID" KILL
 	assert_success
 	wait_for_status "$ID" stopped
+	local pid survivors=
+	# gone, or a zombie waiting for its reaper
+	gone() { [ ! -e "/proc/$1" ] || grep -q '^[^)]*) Z' "/proc/$1/stat" 2>/dev/null; }
+	for pid in $(awk '$1 == "pid" { print $2 }' "$CONTAINER_LOG"); do
+		retry 30 0.1 gone "$pid" || survivors+=" $pid"
+	done
+	if [ -n "$survivors" ]; then
+		kill -KILL $survivors
+		fail "the container's sleeps (pids$survivors) survived kill --all"
+	fi
+	[ "$(grep -c '^pid ' "$CONTAINER_LOG")" = 2 ] || fail "expected two sleeps: $(cat "$CONTAINER_LOG")"
 	no_process_left() { ! list_leftovers "$ID" | grep -q '^process:'; }
 	retry 30 0.1 no_process_left || fail "$(list_leftovers "$ID")"
 }

@@ -649,7 +649,9 @@ init_direct (struct init_config *c)
   casco_explain_to_fd (c->sync_fd);
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   /* As in stage 1: not dumpable until exec (CVE-2016-9962). */
+#ifndef CASCO_WEAKEN_DUMPABLE   /* prove-red: stay dumpable (CVE-2016-9962) */
   prctl (PR_SET_DUMPABLE, 0);
+#endif
   if (become_root_in_userns (c->sync_fd, &c->ns, &err) < 0)
     child_fail (c->sync_fd, err);
   /* Born in the container's cgroup, so that is the new namespace's root. */

@@ -104,7 +104,7 @@ task_status() {
 	policy_refuses_privileged || skip "this casco has no policy levels yet"
 	run tmo "${CTR[@]}" "${RUN[@]}" --rm --privileged "$IMAGE" c-priv true
 	[ "$status" -ne 0 ] || fail "a privileged container was accepted"
-	assert_output_contains "policy"
+	assert_casco_refusal
 }
 
 @test "containerd: nothing is left behind (containers, state, cgroups, mounts)" {

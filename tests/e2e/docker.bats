@@ -128,7 +128,7 @@ setup() {
 	policy_refuses_privileged || skip "this casco has no policy levels yet"
 	run --separate-stderr tmo "${DOCKER[@]}" "${RUN[@]}" --rm --privileged "$IMAGE" true
 	[ "$status" -ne 0 ] || fail "a privileged container was accepted"
-	output=$stderr assert_output_contains "policy"
+	output=$stderr assert_casco_refusal
 }
 
 @test "docker: nothing is left behind (containers, state, cgroups, mounts)" {

@@ -149,6 +149,16 @@ policy_refuses_privileged() {
 	"$CASCO_BIN" features 2>/dev/null | grep -q '"io.casco.policy'
 }
 
+# assert_casco_refusal — $output holds casco's own refusal as the engine
+# passed it on: the error line, with the level and the refused rules by
+# name (guest.sh sets baseline, which refuses --privileged's CAP_SYS_ADMIN).
+# Shims quote only that last line, not the findings logged before it.
+assert_casco_refusal() {
+	assert_output_contains "config refused by policy baseline: "
+	assert_output_contains "CASCO-CAP-SYS_ADMIN"
+	assert_output_contains "casco audit --policy baseline"
+}
+
 fail() {
 	printf '%s\n' "$@" >&2
 	return 1

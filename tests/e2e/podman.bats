@@ -43,8 +43,11 @@ setup() {
 	assert_success
 	run "${PODMAN[@]}" inspect -f '{{.State.Status}}' p-bg
 	assert_equal "$output" running
+	# conmon passes exec's stderr on: casco repeats none of create's
+	# warnings there (docs/policy.md, "At exec")
 	run --separate-stderr "${PODMAN[@]}" exec p-bg cat /sys/fs/cgroup/memory.max
 	assert_equal "$output" 67108864
+	assert_equal "$stderr" ""
 }
 
 @test "podman: exec runs a process in the container" {
@@ -66,6 +69,16 @@ setup() {
 	assert_equal "$output" exited
 	run tmo "${PODMAN[@]}" rm p-bg
 	assert_success
+}
+
+@test "podman: a config refused by policy shows casco's message in podman run's stderr" {
+	policy_refuses_privileged || skip "this casco has no policy levels yet"
+	run --separate-stderr tmo "${PODMAN[@]}" "${RUN[@]}" --rm --privileged "$IMAGE" true
+	[ "$status" -ne 0 ] || fail "a privileged container was accepted"
+	# conmon passes casco's stderr on, cut at a few KiB: the findings come
+	# first, each naming its rule; the summary line may be cut off
+	output=$stderr assert_output_contains "CASCO-CAP-SYS_ADMIN (OWASP D04)"
+	output=$stderr assert_output_contains "Refused by policy baseline"
 }
 
 @test "podman: nothing is left behind (containers, state, cgroups, mounts)" {

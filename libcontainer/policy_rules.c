@@ -9,6 +9,7 @@
 
 #include "casco/policy.h"
 #include "casco/util.h"
+#include "mount.h"
 
 #define R POLICY_REFUSE
 #define W POLICY_WARN
@@ -292,37 +293,7 @@ normalize_host_path (const char *p)
 {
   if (p == NULL || p[0] != '/')
     return NULL;
-  size_t len = strlen (p);
-  char *out = xmalloc0 (len + 2);
-  size_t o = 0;
-  const char *s = p;
-  while (*s)
-    {
-      while (*s == '/')
-        s++;
-      size_t n = strcspn (s, "/");
-      if (n == 0)
-        break;
-      if (n == 1 && s[0] == '.')
-        ;
-      else if (n == 2 && s[0] == '.' && s[1] == '.')
-        {
-          while (o > 0 && out[o - 1] != '/')
-            o--;
-          if (o > 0)
-            o--;   /* the slash before the dropped component */
-        }
-      else
-        {
-          out[o++] = '/';
-          memcpy (out + o, s, n);
-          o += n;
-        }
-      s += n;
-    }
-  if (o == 0)
-    out[o++] = '/';
-  out[o] = '\0';
+  char *out = mount_clean_path (p);
   if (strcmp (out, "/var/run") == 0 || strncmp (out, "/var/run/", 9) == 0)
     memmove (out, out + 4, strlen (out + 4) + 1);
   return out;
@@ -336,22 +307,6 @@ path_within (const char *path, const char *dir)
   if (n == 1 && dir[0] == '/')
     return path[0] == '/';
   return strncmp (path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
-static bool
-mount_has_option (const struct spec_mount *m, const char *opt)
-{
-  for (size_t i = 0; m->options && m->options[i]; i++)
-    if (strcmp (m->options[i], opt) == 0)
-      return true;
-  return false;
-}
-
-static bool
-mount_is_bind (const struct spec_mount *m)
-{
-  return (m->type && strcmp (m->type, "bind") == 0) || mount_has_option (m, "bind")
-         || mount_has_option (m, "rbind");
 }
 
 /* The last of "ro"/"rw" wins, as for mount(8); neither means read-write. */

@@ -96,12 +96,7 @@ report_json (const char *name, enum policy_level level, const struct policy_find
   jw_arr_close (w);
   jw_kv_strv (w, "defaults", (const char *const *) (notes ? notes : (char *[]){ NULL }));
   jw_obj_close (w);
-  size_t len;
-  char *text = jw_finish (w, &len);
-  text = xrealloc (text, len + 2);
-  text[len] = '\n';
-  text[len + 1] = '\0';
-  return text;
+  return jw_finish_line (w);
 }
 
 int

@@ -355,3 +355,16 @@ jw_finish (json_writer *w, size_t *len)
   jw_free (w);
   return out;
 }
+
+char *
+jw_finish_line (json_writer *w)
+{
+  const unsigned char *buf;
+  size_t n;
+  yajl_gen_get_buf (w->g, &buf, &n);
+  char *out = xmalloc0 (n + 2);
+  memcpy (out, buf, n);
+  out[n] = '\n';
+  jw_free (w);
+  return out;
+}

@@ -171,10 +171,5 @@ spec_default_json (bool rootless)
   write_mounts (w, rootless);
   write_linux (w, rootless);
   jw_obj_close (w);
-  size_t len;
-  char *text = jw_finish (w, &len);
-  text = xrealloc (text, len + 2);
-  text[len] = '\n';
-  text[len + 1] = '\0';
-  return text;
+  return jw_finish_line (w);
 }

@@ -13,20 +13,12 @@
 
 extern char **environ;
 
-/* Commands whose processes enter containers run from a sealed copy of the
-   binary, so nothing in a container can reach the host's casco file. */
-static bool
-enters_containers (const char *name)
-{
-  return strcmp (name, "create") == 0 || strcmp (name, "run") == 0 || strcmp (name, "exec") == 0;
-}
-
 /* Commands whose behaviour depends on the operator's policy level (audit
    resolves its own: its --policy wins). */
 static bool
 uses_policy (const char *name)
 {
-  return enters_containers (name) || strcmp (name, "features") == 0;
+  return selfexe_command_enters_containers (name) || strcmp (name, "features") == 0;
 }
 
 static const struct cli_command *const commands[] = {
@@ -155,7 +147,11 @@ main (int argc, char **argv)
             cli.policy_source = source;
             casco_debug ("policy level %s (from %s)", policy_level_name (cli.ctx.policy), source);
           }
-        if (enters_containers (name) && selfexe_ensure_sealed (argv, environ, &err) < 0)
+        /* Commands whose processes enter containers run from a sealed copy
+           of the binary, so nothing in a container can reach the host's
+           casco file.  casco_entry has usually made that copy already
+           (selfexe_early.c); this catches whatever it left to us. */
+        if (selfexe_command_enters_containers (name) && selfexe_ensure_sealed (argv, environ, &err) < 0)
           return cli_fail (&cli, err);
         /* The command sees argv[0] = its name, like a program of its own;
            optind = 0 makes glibc's getopt start over. */

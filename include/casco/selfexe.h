@@ -14,4 +14,12 @@ bool selfexe_is_sealed (void);
    re-exec it with the same argv and environment.  Returns only on error. */
 int selfexe_ensure_sealed (char **argv, char **envp, struct casco_error **err);
 
+/* create, run and exec: their processes enter containers, so they run from
+   the sealed copy. */
+bool selfexe_command_enters_containers (const char *name);
+/* The command word of a casco command line, after main()'s global options,
+   or NULL when unsure (an option it does not know, -h, -v, none given).
+   Used before libc starts (selfexe_early.c): it calls nothing. */
+const char *selfexe_early_command (int argc, char **argv);
+
 #endif

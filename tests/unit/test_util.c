@@ -1,10 +1,12 @@
 /* Unit tests for small pure pieces: signal names, container ids, the JSON
    writer and reader, the error type, state JSON round trip. */
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 
 #include "casco/error.h"
 #include "casco/json.h"
+#include "casco/selfexe.h"
 #include "casco/signals.h"
 #include "casco/state.h"
 #include "casco/util.h"
@@ -208,6 +210,45 @@ rfc3339_shape (void)
   free (t);
 }
 
+/* The command word casco_entry finds before libc starts must be the one
+   main()'s getopt finds, or NULL when it cannot be sure. */
+static const char *
+early (const char *a0, ...)
+{
+  static char *argv[16];
+  va_list ap;
+  int argc = 0;
+  va_start (ap, a0);
+  for (const char *a = a0; a && argc < 15; a = va_arg (ap, const char *))
+    argv[argc++] = (char *) a;
+  va_end (ap);
+  argv[argc] = NULL;
+  return selfexe_early_command (argc, argv);
+}
+
+static void
+early_command_word (void)
+{
+  CHECK_STR (early ("casco", "create", "--bundle", "b", "id", NULL), "create");
+  CHECK_STR (early ("casco", "--root", "/r", "--log", "create", "run", NULL), "run");
+  CHECK_STR (early ("casco", "-root", "/r", "--debug", "exec", "id", "ls", NULL), "exec");
+  CHECK_STR (early ("casco", "--root=/r", "--log-format=json", "--systemd-cgroup", "start", NULL), "start");
+  CHECK_STR (early ("casco", "--policy", "baseline", "--cgroup-manager", "disabled", "--rootless",
+                    "true", "--criu", "x", "create", NULL), "create");
+  CHECK_STR (early ("casco", "--", "create", NULL), "create");
+  CHECK (early ("casco", NULL) == NULL);
+  CHECK (early ("casco", "--root", NULL) == NULL);
+  CHECK (early ("casco", "-v", "create", NULL) == NULL);
+  CHECK (early ("casco", "--ro", "/r", "create", NULL) == NULL);   /* abbreviation: main decides */
+  CHECK (early ("casco", "--debug=1", "create", NULL) == NULL);
+  CHECK (early ("casco", "--a-very-long-option-name-beyond-any-of-ours", "create", NULL) == NULL);
+  CHECK (early ("casco", "--", NULL) == NULL);
+  CHECK (selfexe_command_enters_containers ("create") && selfexe_command_enters_containers ("run")
+         && selfexe_command_enters_containers ("exec"));
+  CHECK (!selfexe_command_enters_containers ("start") && !selfexe_command_enters_containers ("creat")
+         && !selfexe_command_enters_containers ("creates") && !selfexe_command_enters_containers (""));
+}
+
 int
 main (void)
 {
@@ -225,5 +266,6 @@ main (void)
   RUN (error_appends_errno);
   RUN (state_public_json_shape);
   RUN (rfc3339_shape);
+  RUN (early_command_word);
   return UNIT_DONE ();
 }

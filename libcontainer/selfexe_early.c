@@ -1,0 +1,234 @@
+/* The sealed re-exec of create/run/exec, done before the C library starts.
+
+   Every `casco create` runs twice: from the host's file, only to copy it
+   into a sealed memfd and re-exec that copy (CVE-2019-5736, selfexe.c).
+   The first run's only job is that copy, yet a static glibc binary pays
+   its whole start-up first (self-relocation, CPU feature probing with
+   dozens of trapping `cpuid`s, tunables, TLS, malloc): about a millisecond
+   on a virtual machine, more than the copy itself.  casco_entry, the ELF
+   entry point of the static binary, does the copy and the re-exec with raw
+   system calls before jumping to glibc's _start.
+
+   Rules for this file, because it runs before the binary is relocated and
+   before TLS exists: no libc calls, no global data holding pointers (not
+   relocated yet), no stack protector, no sanitizer, nothing the compiler
+   could turn into a memset/memcpy call.  It is only an optimisation: when
+   anything is unusual (an option it does not know, a failed call) it
+   returns and main() seals as before (selfexe_ensure_sealed), so a copy
+   is never skipped. */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "casco/selfexe.h"
+#include "casco/weaken.h"
+
+#define REQUIRED_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+
+/* No TLS yet, so no stack-protector canary (it lives in TLS), whatever
+   CFLAGS say. */
+#if defined(__has_attribute) && __has_attribute(no_stack_protector)
+#define NO_CANARY __attribute__ ((no_stack_protector))
+#else
+#define NO_CANARY
+#endif
+
+NO_CANARY static bool
+same_string (const char *a, const char *b)
+{
+  while (*a && *a == *b)
+    a++, b++;
+  return *a == *b;
+}
+
+NO_CANARY bool
+selfexe_command_enters_containers (const char *name)
+{
+  return same_string (name, "create") || same_string (name, "run") || same_string (name, "exec");
+}
+
+/* Global options of main(), by the number of values they take: 0, 1, or
+   -1 when not one of them. */
+NO_CANARY static int
+global_option_values (const char *name)
+{
+  if (same_string (name, "debug") || same_string (name, "systemd-cgroup"))
+    return 0;
+  if (same_string (name, "root") || same_string (name, "log") || same_string (name, "log-format")
+      || same_string (name, "rootless") || same_string (name, "criu")
+      || same_string (name, "cgroup-manager") || same_string (name, "policy"))
+    return 1;
+  return -1;
+}
+
+NO_CANARY const char *
+selfexe_early_command (int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      const char *a = argv[i];
+      if (a[0] != '-')
+        return a;
+      if (same_string (a, "--"))
+        return i + 1 < argc ? argv[i + 1] : NULL;
+      /* getopt_long_only takes -name and --name, and --name=value. */
+      const char *name = a + 1 + (a[1] == '-');
+      char buf[32];
+      size_t n = 0;
+      while (name[n] && name[n] != '=' && n < sizeof buf - 1)
+        {
+          buf[n] = name[n];
+          n++;
+        }
+      if (name[n] != '\0' && name[n] != '=')
+        return NULL;   /* longer than any option of ours */
+      buf[n] = '\0';
+      int values = global_option_values (buf);
+      if (values < 0)
+        return NULL;   /* -h, -v, abbreviations, mistakes: main() decides */
+      if (name[n] == '=')
+        {
+          if (values == 0)
+            return NULL;   /* getopt refuses a value there */
+          continue;
+        }
+      i += values;
+    }
+  return NULL;
+}
+
+#if defined(CASCO_EARLY_ENTRY) && defined(__x86_64__)
+
+NO_CANARY static long
+raw_syscall (long nr, long a, long b, long c, long d, long e)
+{
+  long ret;
+  register long r10 __asm__ ("r10") = d;
+  register long r8 __asm__ ("r8") = e;
+  __asm__ volatile ("syscall"
+                    : "=a"(ret)
+                    : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
+                    : "rcx", "r11", "memory");
+  return ret;
+}
+
+NO_CANARY static void
+close_fd (int fd)
+{
+  raw_syscall (SYS_close, fd, 0, 0, 0, 0);
+}
+
+/* What the kernel maps of the file (selfexe.c's loaded_size, again without
+   libc): the copy leaves out section headers and debug info. */
+NO_CANARY static long
+loaded_size (int fd, long size)
+{
+  ElfW (Ehdr) eh;
+  if (raw_syscall (SYS_pread64, fd, (long) &eh, sizeof eh, 0, 0) != (long) sizeof eh
+      || eh.e_ident[EI_MAG0] != ELFMAG0 || eh.e_ident[EI_MAG1] != ELFMAG1
+      || eh.e_ident[EI_MAG2] != ELFMAG2 || eh.e_ident[EI_MAG3] != ELFMAG3
+      || eh.e_phentsize != sizeof (ElfW (Phdr)) || eh.e_phnum == 0)
+    return size;
+  ElfW (Phdr) ph[16];   /* casco has about a dozen */
+  long len = (long) (eh.e_phnum * sizeof ph[0]);
+  if (eh.e_phnum > 16
+      || raw_syscall (SYS_pread64, fd, (long) ph, len, (long) eh.e_phoff, 0) != len)
+    return size;
+  long end = (long) eh.e_phoff + len;
+  for (unsigned i = 0; i < eh.e_phnum; i++)
+    if ((long) (ph[i].p_offset + ph[i].p_filesz) > end)
+      end = (long) (ph[i].p_offset + ph[i].p_filesz);
+  return end < size ? end : size;
+}
+
+/* Copy the loaded part of self into mem and say it has no section headers.
+   False on any failure. */
+NO_CANARY static bool
+fill_copy (int mem, int self)
+{
+  struct stat sb;
+  if (raw_syscall (SYS_fstat, self, (long) &sb, 0, 0, 0) < 0)
+    return false;
+  long size = loaded_size (self, sb.st_size);
+  for (long done = 0; done < size;)
+    {
+      long n = raw_syscall (SYS_sendfile, mem, self, 0, size - done, 0);
+      if (n == -EINTR)
+        continue;
+      if (n <= 0)
+        return false;
+      done += n;
+    }
+  if (size < sb.st_size)
+    {
+      ElfW (Ehdr) eh;
+      if (raw_syscall (SYS_pread64, mem, (long) &eh, sizeof eh, 0, 0) != (long) sizeof eh)
+        return false;
+      eh.e_shoff = 0;
+      eh.e_shnum = 0;
+      eh.e_shstrndx = SHN_UNDEF;
+      if (raw_syscall (SYS_pwrite64, mem, (long) &eh, sizeof eh, 0, 0) != (long) sizeof eh)
+        return false;
+    }
+  return raw_syscall (SYS_fcntl, mem, F_ADD_SEALS, REQUIRED_SEALS, 0, 0) == 0;
+}
+
+void casco_early_seal (long *sp);
+
+/* Called by casco_entry with the initial stack: argc, argv[], NULL, envp[]. */
+__attribute__ ((used, visibility ("hidden"))) NO_CANARY void
+casco_early_seal (long *sp)
+{
+#ifdef CASCO_WEAKEN_SELFEXE
+  return;   /* prove-red: main() skips the copy too */
+#endif
+  int argc = (int) sp[0];
+  char **argv = (char **) (sp + 1);
+  char **envp = argv + argc + 1;
+  const char *command = selfexe_early_command (argc, argv);
+  if (command == NULL || !selfexe_command_enters_containers (command))
+    return;
+  int self = (int) raw_syscall (SYS_open, (long) "/proc/self/exe", O_RDONLY | O_CLOEXEC, 0, 0, 0);
+  if (self < 0)
+    return;
+  long seals = raw_syscall (SYS_fcntl, self, F_GET_SEALS, 0, 0, 0);
+  if (seals >= 0 && (seals & REQUIRED_SEALS) == REQUIRED_SEALS)
+    {
+      close_fd (self);   /* already the sealed copy */
+      return;
+    }
+  int mem = (int) raw_syscall (SYS_memfd_create, (long) "casco", MFD_ALLOW_SEALING | MFD_CLOEXEC, 0,
+                               0, 0);
+  if (mem >= 0 && fill_copy (mem, self))
+    {
+      close_fd (self);
+      raw_syscall (SYS_execveat, mem, (long) "", (long) argv, (long) envp, AT_EMPTY_PATH);
+    }
+  /* Failed: main() tries again and reports why. */
+  if (mem >= 0)
+    close_fd (mem);
+  close_fd (self);
+}
+
+/* The ELF entry point (-Wl,-e,casco_entry): call casco_early_seal with the
+   kernel's initial stack, then go on to glibc's _start with the stack and
+   %rdx (the exit function it registers) as the kernel left them.  %rdx is
+   kept in %r12, which the C call preserves. */
+__asm__ (".text\n"
+         ".globl casco_entry\n"
+         ".type casco_entry, @function\n"
+         "casco_entry:\n"
+         "  mov %rsp, %rdi\n"
+         "  mov %rdx, %r12\n"
+         "  call casco_early_seal\n"
+         "  mov %r12, %rdx\n"
+         "  jmp _start\n"
+         ".size casco_entry, . - casco_entry\n");
+
+#endif

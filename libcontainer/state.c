@@ -1,6 +1,7 @@
 /* The state directory: creation, locking, atomic state.json, status probing. */
 #include <dirent.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/file.h>
@@ -354,13 +355,32 @@ container_state_clear (struct container_state *st)
 }
 
 char *
+rfc3339_at (int64_t sec, long nsec)
+{
+  /* Days since 1970-01-01 to a civil date, in 400-year eras of 146097
+     days counted from 0000-03-01 (March first puts the leap day last).
+     Not gmtime_r: glibc loads the local time zone (/etc/localtime) on its
+     first call, even for UTC. */
+  int64_t days = sec / 86400, rem = sec % 86400;
+  if (rem < 0)
+    rem += 86400, days--;
+  int64_t z = days + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;                                   /* [0, 146096] */
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);            /* [0, 365] */
+  int64_t mp = (5 * doy + 2) / 153;                                  /* March = 0 */
+  int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+  int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+  int64_t year = yoe + era * 400 + (month <= 2);
+  return xasprintf ("%04" PRId64 "-%02d-%02dT%02d:%02d:%02d.%09ldZ", year, month, day,
+                    (int) (rem / 3600), (int) (rem / 60 % 60), (int) (rem % 60), nsec);
+}
+
+char *
 rfc3339_now (void)
 {
   struct timespec ts;
   clock_gettime (CLOCK_REALTIME, &ts);
-  struct tm tm;
-  gmtime_r (&ts.tv_sec, &tm);
-  char date[32];
-  strftime (date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
-  return xasprintf ("%s.%09ldZ", date, ts.tv_nsec);
+  return rfc3339_at (ts.tv_sec, ts.tv_nsec);
 }

@@ -82,5 +82,7 @@ void container_state_clear (struct container_state *st);
 uint64_t proc_start_time (pid_t pid);
 /* Now as RFC 3339 with nanoseconds in UTC ("2026-11-24T10:00:00.123456789Z"). */
 char *rfc3339_now (void);
+/* The same for a given time (seconds since the epoch, UTC). */
+char *rfc3339_at (int64_t sec, long nsec);
 
 #endif

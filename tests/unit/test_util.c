@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "casco/error.h"
 #include "casco/json.h"
@@ -208,6 +209,34 @@ rfc3339_shape (void)
   CHECK (strlen (t) == 30);
   CHECK (t[4] == '-' && t[10] == 'T' && t[19] == '.' && t[29] == 'Z');
   free (t);
+  /* against gmtime_r, over leap days, centuries and era edges */
+  static const int64_t secs[] = { 0, 59, 86399, 86400, 951782400, 951868799, 951868800,
+                                  4107456000, 4107542400, 1796155200, 253402300799,
+                                  -1, -86400, -2208988800 };
+  for (size_t k = 0; k < sizeof secs / sizeof secs[0]; k++)
+    {
+      time_t tt = (time_t) secs[k];
+      struct tm tm;
+      gmtime_r (&tt, &tm);
+      char want[64];
+      snprintf (want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.000000007Z", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+      char *got = rfc3339_at (secs[k], 7);
+      CHECK_STR (got, want);
+      free (got);
+    }
+  for (int64_t sec = -5000000000; sec < 5000000000; sec += 7777777)
+    {
+      time_t tt = (time_t) sec;
+      struct tm tm;
+      gmtime_r (&tt, &tm);
+      char want[64];
+      snprintf (want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.000000000Z", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+      char *got = rfc3339_at (sec, 0);
+      CHECK_STR (got, want);
+      free (got);
+    }
 }
 
 /* The command word casco_entry finds before libc starts must be the one

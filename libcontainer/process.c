@@ -17,6 +17,7 @@
 #include "casco/error.h"
 #include "casco/explain.h"
 #include "casco/log.h"
+#include "casco/selfexe.h"
 #include "casco/syscalls.h"
 #include "casco/util.h"
 #include "casco/weaken.h"
@@ -645,6 +646,8 @@ void
 init_direct (struct init_config *c)
 {
   struct casco_error *err = NULL;
+  /* fork left our code unmapped: map it in one go rather than by faults */
+  selfexe_prefault_image ();
   /* Narration from here on goes to the parent, never to our stdio. */
   casco_explain_to_fd (c->sync_fd);
   prctl (PR_SET_PDEATHSIG, SIGKILL);

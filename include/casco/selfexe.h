@@ -21,5 +21,10 @@ bool selfexe_command_enters_containers (const char *name);
    or NULL when unsure (an option it does not know, -h, -v, none given).
    Used before libc starts (selfexe_early.c): it calls nothing. */
 const char *selfexe_early_command (int argc, char **argv);
+/* Map casco's code and constants now, as casco_entry does at start: for a
+   process forked from casco (the container's init), whose code the kernel
+   maps afresh, one fault at a time.  Not its data: in a container's cgroup
+   every page counts.  Does nothing in builds without casco_entry. */
+void selfexe_prefault_image (void);
 
 #endif

@@ -10,7 +10,10 @@
      skeleton create DIR   clone an init into new mount, uts, ipc, pid and
                            net namespaces (the floor's five); it waits on
                            DIR/fifo, then execs /bin/true.  Writes DIR/pid.
-     skeleton start DIR    open DIR/fifo and write one byte: the init goes.
+     skeleton start DIR    open DIR/fifo and read until EOF: the init's end
+                           is close-on-exec, so start returns once the init
+                           has exec'd (as runc's start does with its
+                           exec.fifo).
      skeleton delete DIR   SIGKILL the init through a pidfd, wait until it
                            is gone, remove DIR/pid and DIR/fifo.
 
@@ -49,9 +52,8 @@ create (const char *fifo, const char *pidfile)
   if (pid == 0)
     {
       /* The init: blocks in open() until start opens the other end. */
-      char go;
-      int fd = open (fifo, O_RDONLY | O_CLOEXEC);
-      if (fd < 0 || read (fd, &go, 1) != 1)
+      int fd = open (fifo, O_WRONLY | O_CLOEXEC);
+      if (fd < 0 || write (fd, "0", 1) != 1)
         _exit (1);
       execl ("/bin/true", "true", (char *) NULL);
       _exit (127);
@@ -65,10 +67,16 @@ create (const char *fifo, const char *pidfile)
 static int
 start (const char *fifo)
 {
-  int fd = open (fifo, O_WRONLY | O_CLOEXEC);
-  if (fd < 0 || write (fd, "x", 1) != 1)
-    return fail ("signal the init");
+  int fd = open (fifo, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return fail ("open the fifo");
+  char buf[8];
+  ssize_t n, total = 0;
+  while ((n = read (fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+    total += n > 0 ? n : 0;
   close (fd);
+  if (n < 0 || total != 1)
+    return fail ("the init did not take the start");
   return 0;
 }
 

@@ -1,13 +1,15 @@
-/* The sealed re-exec of create/run/exec, done before the C library starts.
+/* casco_entry, the static binary's ELF entry point: the sealed re-exec of
+   create/run/exec before the C library starts, then one call per segment
+   that maps the image that runs (prefault_image, below).
 
    Every `casco create` runs twice: from the host's file, only to copy it
    into a sealed memfd and re-exec that copy (CVE-2019-5736, selfexe.c).
    The first run's only job is that copy, yet a static glibc binary pays
    its whole start-up first (self-relocation, CPU feature probing with
    dozens of trapping `cpuid`s, tunables, TLS, malloc): about a millisecond
-   on a virtual machine, more than the copy itself.  casco_entry, the ELF
-   entry point of the static binary, does the copy and the re-exec with raw
-   system calls before jumping to glibc's _start.
+   on a virtual machine, more than the copy itself.  casco_entry does the
+   copy and the re-exec with raw system calls before jumping to glibc's
+   _start.
 
    Rules for this file, because it runs before the binary is relocated and
    before TLS exists: no libc calls, no global data holding pointers (not

@@ -48,6 +48,22 @@ assert_sealed_copy() {
 	! (exec 3>>"/proc/$pid/exe") 2>/dev/null || fail "/proc/$pid/exe opened for writing (appending)"
 }
 
+# assert_run_is_sealed [GLOBAL OPTION...] — a `casco run` of a sleep, given
+# these global options, runs from its sealed copy; killed, it exits 137.
+assert_run_is_sealed() {
+	local pid rc=0
+	set_args sleep 1000
+	"$CASCO" "$@" --root "$ROOT" run --bundle "$BUNDLE" "$ID" </dev/null >"$TESTDIR/run.out" 2>&1 &
+	pid=$!
+	wait_for_status "$ID" running
+	assert_sealed_copy "$pid"
+	run casco kill "$ID" KILL
+	assert_success
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 137
+	assert_binary_intact
+}
+
 assert_binary_intact() {
 	assert_equal "$(sha256sum <"$CASCO")" "$SUM"
 }
@@ -116,17 +132,7 @@ wait_attacker() {
 
 # bats test_tags=cve,weaken:selfexe
 @test "CVE-2019-5736: a running casco run is a sealed memfd copy, /proc/PID/exe not writable" {
-	local pid rc=0
-	set_args sleep 1000
-	"$CASCO" --root "$ROOT" run --bundle "$BUNDLE" "$ID" </dev/null >"$TESTDIR/run.out" 2>&1 &
-	pid=$!
-	wait_for_status "$ID" running
-	assert_sealed_copy "$pid"
-	run casco kill "$ID" KILL
-	assert_success
-	wait "$pid" || rc=$?
-	assert_equal "$rc" 137
-	assert_binary_intact
+	assert_run_is_sealed
 }
 
 # bats test_tags=cve,weaken:selfexe
@@ -150,15 +156,5 @@ wait_attacker() {
 # for --debug) is one it leaves to getopt, and main() must then copy.
 # bats test_tags=cve,weaken:selfexe
 @test "CVE-2019-5736: a command line casco_entry leaves to main() still runs from the sealed copy" {
-	local pid rc=0
-	set_args sleep 1000
-	"$CASCO" --deb --root "$ROOT" run --bundle "$BUNDLE" "$ID" </dev/null >"$TESTDIR/run.out" 2>&1 &
-	pid=$!
-	wait_for_status "$ID" running
-	assert_sealed_copy "$pid"
-	run casco kill "$ID" KILL
-	assert_success
-	wait "$pid" || rc=$?
-	assert_equal "$rc" 137
-	assert_binary_intact
+	assert_run_is_sealed --deb
 }

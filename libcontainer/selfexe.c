@@ -2,7 +2,6 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -41,26 +40,20 @@ copy_all (int to, int from, off_t size, struct casco_error **err)
 }
 
 /* The bytes of the executable the kernel maps: up to the end of its last
-   segment (and of its program headers).  Section headers and debug info
-   after that are never loaded: leaving them out makes the copy smaller
-   (an unstripped build is a third debug info).  Returns size when the
-   file does not look like our own ELF. */
+   segment.  Section headers and debug info after that are never loaded:
+   leaving them out makes the copy smaller (an unstripped build is a third
+   debug info). */
 static off_t
 loaded_size (int fd, off_t size)
 {
   ElfW (Ehdr) eh;
-  if (pread (fd, &eh, sizeof eh, 0) != (ssize_t) sizeof eh || memcmp (eh.e_ident, ELFMAG, SELFMAG) != 0
-      || eh.e_phentsize != sizeof (ElfW (Phdr)) || eh.e_phnum == 0 || eh.e_phnum > 64)
+  if (pread (fd, &eh, sizeof eh, 0) != (ssize_t) sizeof eh)
     return size;
-  ElfW (Phdr) ph[64];
-  size_t len = (size_t) eh.e_phnum * sizeof ph[0];
-  if (pread (fd, ph, len, (off_t) eh.e_phoff) != (ssize_t) len)
+  ElfW (Phdr) ph[SELFEXE_MAX_PHNUM];
+  size_t len = selfexe_elf_phnum (&eh) * sizeof ph[0];
+  if (len == 0 || pread (fd, ph, len, (off_t) eh.e_phoff) != (ssize_t) len)
     return size;
-  off_t end = (off_t) (eh.e_phoff + len);
-  for (size_t i = 0; i < eh.e_phnum; i++)
-    if ((off_t) (ph[i].p_offset + ph[i].p_filesz) > end)
-      end = (off_t) (ph[i].p_offset + ph[i].p_filesz);
-  return end < size ? end : size;
+  return selfexe_loaded_end (&eh, ph, size);
 }
 
 /* The copy ends before the section headers: say it has none. */
@@ -70,9 +63,7 @@ drop_section_headers (int mem, struct casco_error **err)
   ElfW (Ehdr) eh;
   if (pread (mem, &eh, sizeof eh, 0) != (ssize_t) sizeof eh)
     return casco_error_set (err, errno, "read casco memfd");
-  eh.e_shoff = 0;
-  eh.e_shnum = 0;
-  eh.e_shstrndx = SHN_UNDEF;
+  selfexe_forget_sections (&eh);
   if (pwrite (mem, &eh, sizeof eh, 0) != (ssize_t) sizeof eh)
     return casco_error_set (err, errno, "write casco memfd");
   return 0;

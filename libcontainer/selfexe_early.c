@@ -110,6 +110,34 @@ selfexe_early_command (int argc, char **argv)
   return NULL;
 }
 
+NO_CANARY unsigned
+selfexe_elf_phnum (const ElfW (Ehdr) *eh)
+{
+  if (eh->e_ident[EI_MAG0] != ELFMAG0 || eh->e_ident[EI_MAG1] != ELFMAG1
+      || eh->e_ident[EI_MAG2] != ELFMAG2 || eh->e_ident[EI_MAG3] != ELFMAG3
+      || eh->e_phentsize != sizeof (ElfW (Phdr)) || eh->e_phnum > SELFEXE_MAX_PHNUM)
+    return 0;
+  return eh->e_phnum;
+}
+
+NO_CANARY long
+selfexe_loaded_end (const ElfW (Ehdr) *eh, const ElfW (Phdr) *ph, long size)
+{
+  long end = (long) (eh->e_phoff + eh->e_phnum * sizeof ph[0]);
+  for (unsigned i = 0; i < eh->e_phnum; i++)
+    if ((long) (ph[i].p_offset + ph[i].p_filesz) > end)
+      end = (long) (ph[i].p_offset + ph[i].p_filesz);
+  return end < size ? end : size;
+}
+
+NO_CANARY void
+selfexe_forget_sections (ElfW (Ehdr) *eh)
+{
+  eh->e_shoff = 0;
+  eh->e_shnum = 0;
+  eh->e_shstrndx = SHN_UNDEF;
+}
+
 #if defined(CASCO_EARLY_ENTRY) && defined(__x86_64__)
 
 NO_CANARY static long
@@ -131,27 +159,19 @@ close_fd (int fd)
   raw_syscall (SYS_close, fd, 0, 0, 0, 0);
 }
 
-/* What the kernel maps of the file (selfexe.c's loaded_size, again without
-   libc): the copy leaves out section headers and debug info. */
+/* What the kernel maps of the file: the copy leaves out section headers
+   and debug info. */
 NO_CANARY static long
 loaded_size (int fd, long size)
 {
   ElfW (Ehdr) eh;
-  if (raw_syscall (SYS_pread64, fd, (long) &eh, sizeof eh, 0, 0) != (long) sizeof eh
-      || eh.e_ident[EI_MAG0] != ELFMAG0 || eh.e_ident[EI_MAG1] != ELFMAG1
-      || eh.e_ident[EI_MAG2] != ELFMAG2 || eh.e_ident[EI_MAG3] != ELFMAG3
-      || eh.e_phentsize != sizeof (ElfW (Phdr)) || eh.e_phnum == 0)
+  if (raw_syscall (SYS_pread64, fd, (long) &eh, sizeof eh, 0, 0) != (long) sizeof eh)
     return size;
-  ElfW (Phdr) ph[16];   /* casco has about a dozen */
-  long len = (long) (eh.e_phnum * sizeof ph[0]);
-  if (eh.e_phnum > 16
-      || raw_syscall (SYS_pread64, fd, (long) ph, len, (long) eh.e_phoff, 0) != len)
+  ElfW (Phdr) ph[SELFEXE_MAX_PHNUM];
+  long len = (long) (selfexe_elf_phnum (&eh) * sizeof ph[0]);
+  if (len == 0 || raw_syscall (SYS_pread64, fd, (long) ph, len, (long) eh.e_phoff, 0) != len)
     return size;
-  long end = (long) eh.e_phoff + len;
-  for (unsigned i = 0; i < eh.e_phnum; i++)
-    if ((long) (ph[i].p_offset + ph[i].p_filesz) > end)
-      end = (long) (ph[i].p_offset + ph[i].p_filesz);
-  return end < size ? end : size;
+  return selfexe_loaded_end (&eh, ph, size);
 }
 
 /* Copy the loaded part of self into mem and say it has no section headers.
@@ -177,9 +197,7 @@ fill_copy (int mem, int self)
       ElfW (Ehdr) eh;
       if (raw_syscall (SYS_pread64, mem, (long) &eh, sizeof eh, 0, 0) != (long) sizeof eh)
         return false;
-      eh.e_shoff = 0;
-      eh.e_shnum = 0;
-      eh.e_shstrndx = SHN_UNDEF;
+      selfexe_forget_sections (&eh);
       if (raw_syscall (SYS_pwrite64, mem, (long) &eh, sizeof eh, 0, 0) != (long) sizeof eh)
         return false;
     }

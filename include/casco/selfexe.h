@@ -4,6 +4,7 @@
 #ifndef CASCO_SELFEXE_H
 #define CASCO_SELFEXE_H
 
+#include <link.h>
 #include <stdbool.h>
 
 struct casco_error;
@@ -26,5 +27,15 @@ const char *selfexe_early_command (int argc, char **argv);
    maps afresh, one fault at a time.  Not its data: in a container's cgroup
    every page counts.  Does nothing in builds without casco_entry. */
 void selfexe_prefault_image (void);
+
+/* Trimming the copy to what the kernel maps (both copies use these; they
+   call nothing).  The program headers to read after this ELF header, or 0
+   when it is not an executable of ours (then the whole file is copied). */
+#define SELFEXE_MAX_PHNUM 16
+unsigned selfexe_elf_phnum (const ElfW (Ehdr) *eh);
+/* The end of the last segment (or of the program headers), at most size. */
+long selfexe_loaded_end (const ElfW (Ehdr) *eh, const ElfW (Phdr) *ph, long size);
+/* The copy ends before the section headers: the header says it has none. */
+void selfexe_forget_sections (ElfW (Ehdr) *eh);
 
 #endif

@@ -11,8 +11,6 @@
 #include "casco/util.h"
 #include "casco/weaken.h"
 
-#define REQUIRED_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
-
 bool
 selfexe_is_sealed (void)
 {
@@ -20,7 +18,7 @@ selfexe_is_sealed (void)
   if (fd < 0)
     return false;
   int seals = fcntl (fd, F_GET_SEALS);
-  return seals >= 0 && (seals & REQUIRED_SEALS) == REQUIRED_SEALS;
+  return seals >= 0 && (seals & SELFEXE_SEALS) == SELFEXE_SEALS;
 }
 
 static int
@@ -92,7 +90,7 @@ selfexe_ensure_sealed (char **argv, char **envp, struct casco_error **err)
   if (copy_all (mem, self, size, err) < 0
       || (size < sb.st_size && drop_section_headers (mem, err) < 0))
     return -1;
-  if (fcntl (mem, F_ADD_SEALS, REQUIRED_SEALS) < 0)
+  if (fcntl (mem, F_ADD_SEALS, SELFEXE_SEALS) < 0)
     return casco_error_set (err, errno, "seal casco memfd");
   fexecve (mem, argv, envp);
   return casco_error_set (err, errno, "re-exec casco from its sealed copy");

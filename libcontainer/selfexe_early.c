@@ -31,8 +31,6 @@
 #include "casco/selfexe.h"
 #include "casco/weaken.h"
 
-#define REQUIRED_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
-
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ 22
 #define MADV_POPULATE_WRITE 23
@@ -201,7 +199,7 @@ fill_copy (int mem, int self)
       if (raw_syscall (SYS_pwrite64, mem, (long) &eh, sizeof eh, 0, 0) != (long) sizeof eh)
         return false;
     }
-  return raw_syscall (SYS_fcntl, mem, F_ADD_SEALS, REQUIRED_SEALS, 0, 0) == 0;
+  return raw_syscall (SYS_fcntl, mem, F_ADD_SEALS, SELFEXE_SEALS, 0, 0) == 0;
 }
 
 extern const ElfW (Ehdr) __ehdr_start __attribute__ ((visibility ("hidden")));
@@ -247,7 +245,7 @@ seal_or_return (long *sp)
   if (self < 0)
     return;
   long seals = raw_syscall (SYS_fcntl, self, F_GET_SEALS, 0, 0, 0);
-  if (seals >= 0 && (seals & REQUIRED_SEALS) == REQUIRED_SEALS)
+  if (seals >= 0 && (seals & SELFEXE_SEALS) == SELFEXE_SEALS)
     {
       close_fd (self);   /* already the sealed copy */
       return;

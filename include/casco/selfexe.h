@@ -4,12 +4,16 @@
 #ifndef CASCO_SELFEXE_H
 #define CASCO_SELFEXE_H
 
+#include <fcntl.h>
 #include <link.h>
 #include <stdbool.h>
 
 struct casco_error;
 
-/* True when /proc/self/exe is a memfd with write/grow/shrink sealed. */
+/* The seals that make the copy unwritable and keep it so. */
+#define SELFEXE_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+
+/* True when /proc/self/exe is a memfd with SELFEXE_SEALS. */
 bool selfexe_is_sealed (void);
 /* When not sealed yet: copy /proc/self/exe into a memfd, seal it and
    re-exec it with the same argv and environment.  Returns only on error. */

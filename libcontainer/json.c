@@ -359,12 +359,10 @@ jw_finish (json_writer *w, size_t *len)
 char *
 jw_finish_line (json_writer *w)
 {
-  const unsigned char *buf;
   size_t n;
-  yajl_gen_get_buf (w->g, &buf, &n);
-  char *out = xmalloc0 (n + 2);
-  memcpy (out, buf, n);
+  char *out = jw_finish (w, &n);
+  out = xrealloc (out, n + 2);
   out[n] = '\n';
-  jw_free (w);
+  out[n + 1] = '\0';
   return out;
 }

@@ -236,6 +236,13 @@ seccomp_compile (const struct spec_seccomp *s, struct seccomp_program *out, stru
   /* no_new_privs is the config's decision, not libseccomp's. */
   if (seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0) < 0)
     casco_error_set (err, 0, "seccomp: cannot leave no_new_privs to the config");
+  /* Syscall numbers sorted into a binary tree rather than tested one after
+     another: at load the kernel runs the program once per syscall number
+     and ABI to find those it always allows, so a list of hundreds of
+     comparisons made that load cost ~1 ms; each filtered syscall in the
+     container also takes a few comparisons instead of up to hundreds. */
+  else if (seccomp_attr_set (ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0)
+    casco_error_set (err, 0, "seccomp: cannot ask libseccomp for a binary-tree filter");
   else if (add_arches (ctx, s->architectures, err) == 0
            && add_syscalls (ctx, s, default_action, &out->wants_listener, &out->n_rules, err) == 0
            && export_bpf (ctx, out, err) == 0)

@@ -152,10 +152,10 @@ exec_socket_listen (int dirfd, struct casco_error **err)
   if (fd < 0)
     return casco_error_set (err, errno, "create exec socket");
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  snprintf (addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", dirfd, EXEC_SOCK_NAME);
+  snprintf (addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", dirfd, EXEC_SOCK_CREATING_NAME);
   if (bind (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
     return casco_error_set (err, errno, "bind exec socket");
-  fchmodat (dirfd, EXEC_SOCK_NAME, 0600, 0);
+  fchmodat (dirfd, EXEC_SOCK_CREATING_NAME, 0600, 0);
   if (listen (fd, 1) < 0)
     return casco_error_set (err, errno, "listen on exec socket");
   return steal_fd (&fd);
@@ -288,11 +288,20 @@ run_runtime_hooks (const struct init_config *c, pid_t init_pid, struct casco_err
   return 0;
 }
 
+/* What the parent does as soon as it knows the init's pid, while the init
+   is still setting itself up (create saves the state then). */
+struct on_init_pid
+{
+  int (*fn) (void *arg, struct casco_error **err);
+  void *arg;
+};
+
 static int
 drive_init (int sync_fd, pid_t *c1, const struct init_config *c, pid_t *init_pid,
-            struct casco_error **err)
+            const struct on_init_pid *on_pid, struct casco_error **err)
 {
   const struct spec *s = c->spec;
+  bool pid_reported = on_pid == NULL;
   /* The init's SYNC_HOOKS may overtake stage 1's SYNC_INIT_PID: hooks
      need the pid, so they wait until both have arrived. */
   bool hooks_pending = false;
@@ -301,6 +310,14 @@ drive_init (int sync_fd, pid_t *c1, const struct init_config *c, pid_t *init_pid
   _cleanup_close_ int notify_fd = -1;
   for (;;)
     {
+      /* A direct init's pid is known before the first message: this runs
+         while the init works, not after it. */
+      if (!pid_reported && *init_pid > 0)
+        {
+          if (on_pid->fn (on_pid->arg, err) < 0)
+            return -1;
+          pid_reported = true;
+        }
       if (hooks_pending && *init_pid > 0)
         {
           if (run_runtime_hooks (c, *init_pid, err) < 0)
@@ -315,7 +332,7 @@ drive_init (int sync_fd, pid_t *c1, const struct init_config *c, pid_t *init_pid
           if (forward_notify_fd (&t, steal_fd (&notify_fd), err) < 0)
             return -1;
         }
-      if (ready && *init_pid > 0 && !hooks_pending && notify_fd < 0)
+      if (ready && *init_pid > 0 && pid_reported && !hooks_pending && notify_fd < 0)
         return 0;
       struct sync_received r;
       if (sync_recv_fd (sync_fd, &r, err) < 0)
@@ -374,7 +391,8 @@ kill_and_reap (pid_t pid)
    the parent's end of the sync socket (for COMMIT), or -1 with nothing
    left running. */
 static int
-spawn (struct init_config *c, pid_t *init_pid, struct casco_error **err)
+spawn (struct init_config *c, pid_t *init_pid, const struct on_init_pid *on_pid,
+       struct casco_error **err)
 {
   int sync[2];
   *init_pid = 0;
@@ -417,7 +435,7 @@ spawn (struct init_config *c, pid_t *init_pid, struct casco_error **err)
     }
   /* Only the children hold the other end now: EOF means they died. */
   closep (&child_end);
-  if (drive_init (parent_end, &c1, c, init_pid, err) < 0)
+  if (drive_init (parent_end, &c1, c, init_pid, on_pid, err) < 0)
     {
       kill_and_reap (c1);
       kill_and_reap (*init_pid);
@@ -473,8 +491,7 @@ open_console (const struct spec_process *p, const char *console_socket, bool for
 
 static int
 record_state (struct launch *l, const char *id, const struct spec *s, const char *bundle,
-              const char *rootfs, const char *cgroup_path, const struct create_options *opts,
-              struct casco_error **err)
+              const char *rootfs, const char *cgroup_path, struct casco_error **err)
 {
   /* start, exec and delete work from the config saved here: hooks, the
      seccomp listener and exec's defaults are those the container was
@@ -497,12 +514,38 @@ record_state (struct launch *l, const char *id, const struct spec *s, const char
   };
   _cleanup_free_ char *created = rfc3339_now ();
   st.created = created;
+  /* Dead already (a zombie has no start time): nothing to record, and what
+     it sent on the sync socket before dying is create's error. */
   if (l->init_pid > 0 && st.pid_start_time == 0)
-    return casco_error_set (err, 0, "container init %d died during create", (int) l->init_pid);
-  if (state_write (l->dirfd, &st, err) < 0)
-    return -1;
-  if (opts && opts->pid_file && write_pid_file (opts->pid_file, l->init_pid, err) < 0)
-    return -1;
+    return 0;
+  return state_write (l->dirfd, &st, err);
+}
+
+/* What record_state needs, for spawn to call it once the pid is known. */
+struct state_record
+{
+  struct launch *l;
+  const char *id;
+  const struct spec *spec;
+  const char *bundle;
+  const char *rootfs;
+  const char *cgroup_path;
+};
+
+static int
+record_state_with_pid (void *arg, struct casco_error **err)
+{
+  struct state_record *r = arg;
+  return record_state (r->l, r->id, r->spec, r->bundle, r->rootfs, r->cgroup_path, err);
+}
+
+/* The init is READY: its socket takes the name start connects to, which is
+   also what makes the state read "created" rather than "creating". */
+static int
+mark_created (int dirfd, struct casco_error **err)
+{
+  if (renameat (dirfd, EXEC_SOCK_CREATING_NAME, dirfd, EXEC_SOCK_NAME) < 0)
+    return casco_error_set (err, errno, "rename %s to %s", EXEC_SOCK_CREATING_NAME, EXEC_SOCK_NAME);
   return 0;
 }
 
@@ -554,9 +597,12 @@ create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, 
       || seccomp_for (spec, &c.seccomp, err) < 0
       || ns_plan_build (spec, &c.ns, err) < 0)
     return -1;
-  /* A first state (no pid yet) names the cgroup, so that `delete --force`
-     can clean up after a create that was killed half-way. */
-  if (record_state (l, id, spec, bundle, rootfs, cg->use ? cg->path : NULL, NULL, err) < 0)
+  /* With a cgroup, a first state (no pid yet) names it before it exists, so
+     that `delete --force` can clean up after a create killed half-way.
+     Without one, nothing outside this directory needs cleaning up: the
+     state is written once, when the init's pid is known. */
+  const char *cgroup_path = cg->use ? cg->path : NULL;
+  if (cg->use && record_state (l, id, spec, bundle, rootfs, cgroup_path, err) < 0)
     return -1;
   /* Limits are in place before the first process of the container exists. */
   if (cg->use && cgroup_create (cg, &spec->linux_->resources, &cgroup_fd, err) < 0)
@@ -570,10 +616,16 @@ create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, 
   c.env = process_env (spec->process, &extra_fds);
   c.preserve_fds = opts->preserve_fds + extra_fds;
 
-  _cleanup_close_ int sync_fd = spawn (&c, &l->init_pid, err);
+  /* The state with the pid is written while the init sets itself up (it
+     reads "creating" until mark_created): the parent has nothing else to
+     do then, and create returns that much sooner. */
+  struct state_record rec = { l, id, spec, bundle, rootfs, cgroup_path };
+  const struct on_init_pid on_pid = { record_state_with_pid, &rec };
+  _cleanup_close_ int sync_fd = spawn (&c, &l->init_pid, &on_pid, err);
   if (sync_fd < 0)
     return -1;
-  if (record_state (l, id, spec, bundle, rootfs, cg->use ? cg->path : NULL, opts, err) < 0
+  if (mark_created (l->dirfd, err) < 0
+      || (opts->pid_file && write_pid_file (opts->pid_file, l->init_pid, err) < 0)
       || commit (sync_fd, err) < 0)
     {
       kill_and_reap (l->init_pid);
@@ -1390,7 +1442,7 @@ exec_in (const struct casco_context *ctx, int dirfd, const struct container_stat
   c.env = process_env (proc, &extra_fds);
   c.preserve_fds = o->preserve_fds + extra_fds;
 
-  _cleanup_close_ int sync_fd = spawn (&c, pid, err);
+  _cleanup_close_ int sync_fd = spawn (&c, pid, NULL, err);
   if (sync_fd < 0)
     return -1;
   if ((o->pid_file && write_pid_file (o->pid_file, *pid, err) < 0)

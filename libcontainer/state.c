@@ -269,6 +269,9 @@ state_probe (int dirfd, struct container_state *st)
   struct stat sb;
   if (fstatat (dirfd, EXEC_SOCK_NAME, &sb, AT_SYMLINK_NOFOLLOW) == 0)
     st->status = CONTAINER_CREATED;
+  /* create saved the pid and the init is still setting itself up */
+  else if (fstatat (dirfd, EXEC_SOCK_CREATING_NAME, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+    st->status = CONTAINER_CREATING;
   else if (st->cgroup_path && st->cgroup_path[0] && cgroup_is_frozen (st->cgroup_path))
     st->status = CONTAINER_PAUSED;
   else

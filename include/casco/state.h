@@ -50,6 +50,9 @@ struct container_state
 #define STATE_USES_ALL 7u
 
 #define EXEC_SOCK_NAME "exec.sock"
+/* The same socket while the init sets itself up: create renames it to
+   EXEC_SOCK_NAME when the init is ready, so its presence means "creating". */
+#define EXEC_SOCK_CREATING_NAME "exec.sock.creating"
 /* Where casco before 2026-12 saved the config at create (now in state.json):
    read only for containers created by such a casco. */
 #define LEGACY_CONFIG_NAME "config.json"

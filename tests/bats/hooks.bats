@@ -115,6 +115,27 @@ lifecycle() {
 	done
 }
 
+@test "hooks: while create runs (a createRuntime hook), state says creating with pid 0" {
+	# create saves the init's pid while the init is still setting itself up:
+	# until it is ready, the state must not read "created".
+	cat >"$TESTDIR/probe.sh" <<-EOF
+		#!/bin/sh
+		"$CASCO" --root "$ROOT" state "$ID" >"$TESTDIR/during.json" 2>&1
+		ls -A "$ROOT/$ID" >"$TESTDIR/files"
+	EOF
+	chmod 0755 "$TESTDIR/probe.sh"
+	add_raw_hook createRuntime '{path: $p}' --arg p "$TESTDIR/probe.sh"
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	assert_success
+	jq -e '.status == "creating" and .pid == 0' "$TESTDIR/during.json" >/dev/null ||
+		fail "state during create: $(cat "$TESTDIR/during.json")"
+	grep -qx exec.sock.creating "$TESTDIR/files" || fail "state dir during create: $(cat "$TESTDIR/files")"
+	run casco state "$ID"
+	assert_success
+	jq -e '.status == "created" and .pid > 0' <<<"$output" >/dev/null || fail "state after create: $output"
+	[ -S "$ROOT/$ID/exec.sock" ] && [ ! -e "$ROOT/$ID/exec.sock.creating" ] || fail "state dir after create: $(ls -A "$ROOT/$ID")"
+}
+
 @test "hooks: prestart and createRuntime run in the runtime's namespaces, createContainer and startContainer in the container's" {
 	add_hook prestart
 	add_hook createRuntime

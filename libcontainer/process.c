@@ -346,14 +346,9 @@ set_no_new_privs (const struct spec_process *p, struct casco_error **err)
   return 0;
 }
 
-/* Install the filter; a notify listener fd goes to whoever reads report_fd
-   (create's parent, `start` or `exec`), which forwards it to listenerPath. */
-static int
-install_seccomp (const struct init_config *c, int report_fd, struct casco_error **err)
+static void
+explain_seccomp (const struct init_config *c)
 {
-  int listener = -1;
-  if (seccomp_install (&c->seccomp, &listener, err) < 0)
-    return -1;
   if (c->seccomp.insns)
     explain (D04, "seccomp: filter installed: %s, %u syscall rules, %u BPF instructions; "
                   "syscalls outside it fail before the kernel runs them",
@@ -362,6 +357,17 @@ install_seccomp (const struct init_config *c, int report_fd, struct casco_error 
              c->seccomp.n_rules, (unsigned) c->seccomp.len);
   else
     explain (D04, "seccomp: no filter: every syscall reaches the kernel");
+}
+
+/* Install the filter; a notify listener fd goes to whoever reads report_fd
+   (create's parent, `start` or `exec`), which forwards it to listenerPath. */
+static int
+install_seccomp (const struct init_config *c, int report_fd, struct casco_error **err)
+{
+  int listener = -1;
+  if (seccomp_install (&c->seccomp, &listener, err) < 0)
+    return -1;
+  explain_seccomp (c);
   if (listener >= 0)
     {
       int rc = sync_send_fd (report_fd, SYNC_SECCOMP_FD, listener);
@@ -447,20 +453,70 @@ close_inherited_fds (const struct init_config *c)
   close_range (lo, ~0U, 0);
 }
 
+/* When the filter goes in: before the capabilities are dropped (without
+   no_new_privs only CAP_SYS_ADMIN may install one), just before exec, or
+   while the init waits for start. */
+enum seccomp_when
+{
+  SECCOMP_BEFORE_CAPS,
+  SECCOMP_AT_EXEC,
+  SECCOMP_WHILE_WAITING,
+};
+
+/* Whether the filter lets the init do everything it still does between
+   COMMIT and exec: wait for start (accept4, recvmsg, close), report
+   through that connection (sendto, sendmsg, write; malloc may grow the
+   heap), mark fds close-on-exec, write the LSM label, exec, or exit.  Each
+   call runs through the program with the arguments the init will pass
+   where it knows them (fds and flags; pointers are what they will be or
+   0).  A startContainer hook would run under the filter, and a listener
+   fd has no reader after create: both keep the filter at exec. */
+static bool
+seccomp_allows_waiting (const struct init_config *c, const char *exe)
+{
+  if (c->seccomp.insns == NULL || c->seccomp.wants_listener || c->spec->hooks.n_start_container)
+    return false;
+  const uint64_t listen = (unsigned) c->exec_listen_fd, conn = listen + 1;
+  const uint64_t attr = c->lsm.attr_fd >= 0 ? (unsigned) c->lsm.attr_fd : conn;
+  const struct
+  {
+    long nr;
+    uint64_t args[6];
+  } calls[] = {
+    { SYS_close, { (unsigned) c->sync_fd } },
+    { SYS_accept4, { listen, 0, 0, SOCK_CLOEXEC } },
+    { SYS_recvmsg, { conn, 0, MSG_CMSG_CLOEXEC } },
+    { SYS_sendto, { conn, 0, 0, MSG_NOSIGNAL } },
+    { SYS_sendmsg, { conn, 0, MSG_NOSIGNAL } },
+    { SYS_write, { conn } },
+    { SYS_write, { attr } },
+    { SYS_close, { conn } },
+    { SYS_getpid, { 0 } },
+    { SYS_brk, { 0 } },
+    { SYS_close_range, { 3 + (unsigned) c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC } },
+    { SYS_execve, { (uintptr_t) exe, (uintptr_t) c->process->args, (uintptr_t) c->env } },
+    { SYS_exit_group, { 127 } },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE (calls); i++)
+    if (!seccomp_program_allows (&c->seccomp, calls[i].nr, calls[i].args))
+      return false;
+  return true;
+}
+
 /* The steps that turn the set-up child into the configured process, shared
    by the container's init and by exec: environment, umask, seccomp (early
    when no_new_privs is off), capabilities around the uid switch, cwd, and
    the executable looked up now so that a missing one fails early. */
 static int
-become_process (struct init_config *c, char **exe, bool *seccomp_late, struct casco_error **err)
+become_process (struct init_config *c, char **exe, enum seccomp_when *seccomp, struct casco_error **err)
 {
   const struct spec_process *p = c->process;
   c->env = env_complete (c->env, p);
   umask (p->user.has_umask ? p->user.umask : 0022);
   /* Without no_new_privs the kernel only lets CAP_SYS_ADMIN install a
      filter: then it must go in now, before the capabilities are dropped. */
-  *seccomp_late = p->no_new_privileges;
-  if (!*seccomp_late && install_seccomp (c, c->sync_fd, err) < 0)
+  *seccomp = p->no_new_privileges ? SECCOMP_AT_EXEC : SECCOMP_BEFORE_CAPS;
+  if (*seccomp == SECCOMP_BEFORE_CAPS && install_seccomp (c, c->sync_fd, err) < 0)
     return -1;
   /* Bounding set while we still hold CAP_SETPCAP; permitted kept across
      setuid, then the exact sets: nothing of casco's privilege survives. */
@@ -479,7 +535,7 @@ become_process (struct init_config *c, char **exe, bool *seccomp_late, struct ca
 /* The last steps before the container's code runs; failures are written
    to report_fd, where `start` (or `exec`) waits for EOF or this text. */
 _Noreturn static void
-exec_process (struct init_config *c, const char *exe, bool seccomp_late, int report_fd)
+exec_process (struct init_config *c, const char *exe, enum seccomp_when seccomp, int report_fd)
 {
   struct casco_error *err = NULL;
   /* Nothing of casco's may cross exec: mark every fd past the preserved
@@ -489,8 +545,11 @@ exec_process (struct init_config *c, const char *exe, bool seccomp_late, int rep
   if (lsm_apply (&c->lsm, &err) < 0)
     report_fail (report_fd, err);
   /* seccomp last: the filter may deny syscalls the setup still needed. */
-  if (seccomp_late && install_seccomp (c, report_fd, &err) < 0)
+  if (seccomp == SECCOMP_AT_EXEC && install_seccomp (c, report_fd, &err) < 0)
     report_fail (report_fd, err);
+  /* told here, where it counts, whenever it went in */
+  if (seccomp == SECCOMP_WHILE_WAITING)
+    explain_seccomp (c);
   explain (D04, "exec: %s%s as pid %d of the container; every step above is now in force",
            exe, c->process->args[1] ? " ..." : "", (int) getpid ());
   casco_explain_to_fd (-1);
@@ -571,20 +630,30 @@ init_stage2 (struct init_config *c)
     child_fail (sync_fd, err);
 
   _cleanup_free_ char *exe = NULL;
-  bool seccomp_late;
-  if (become_process (c, &exe, &seccomp_late, &err) < 0)
+  enum seccomp_when seccomp;
+  if (become_process (c, &exe, &seccomp, &err) < 0)
     child_fail (sync_fd, err);
   explain (D00, "set up: the process waits to be started");
   if (handshake_ready (sync_fd, &err) < 0)
     child_fail (sync_fd, err);
   casco_explain_to_fd (-1);
+  /* Loading a filter takes a while (the kernel checks, translates and
+     compiles it).  Done now, while we wait for start anyway, it is off the
+     path from `casco start` to exec, as long as it denies nothing we still
+     do; otherwise it waits until just before exec. */
+  if (seccomp == SECCOMP_AT_EXEC && seccomp_allows_waiting (c, exe))
+    {
+      if (install_seccomp (c, sync_fd, &err) < 0)
+        child_fail (sync_fd, err);
+      seccomp = SECCOMP_WHILE_WAITING;
+    }
   close (sync_fd);
 
   int conn = wait_for_start (c->exec_listen_fd);
   /* the rest of the story goes to whoever started us */
   casco_explain_to_fd (conn);
   run_start_hooks (c, host_pid, conn);
-  exec_process (c, exe, seccomp_late, conn);
+  exec_process (c, exe, seccomp, conn);
 }
 
 /* exec's stage 2: already in every namespace of the container (the mount
@@ -599,16 +668,16 @@ exec_stage2 (struct init_config *c)
   close_inherited_fds (c);
   ns_explain_entered (&c->ns);
   _cleanup_free_ char *exe = NULL;
-  bool seccomp_late;
+  enum seccomp_when seccomp;
   if (reset_signals (c, &err) < 0
       || lsm_prepare (c->process, &c->lsm, &err) < 0
       || setup_terminal (c, &err) < 0
       || set_rlimits (c->process, &err) < 0
-      || become_process (c, &exe, &seccomp_late, &err) < 0
+      || become_process (c, &exe, &seccomp, &err) < 0
       || handshake_ready (sync_fd, &err) < 0)
     child_fail (sync_fd, err);
   /* The sync socket stays open (close-on-exec): EOF tells casco exec succeeded. */
-  exec_process (c, exe, seccomp_late, sync_fd);
+  exec_process (c, exe, seccomp, sync_fd);
 }
 
 void

@@ -1,5 +1,6 @@
 /* linux.seccomp -> classic BPF via libseccomp, installed with seccomp(2). */
 #include <ctype.h>
+#include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <string.h>
@@ -312,4 +313,105 @@ seccomp_send_listener (const struct spec_seccomp *s, int notify_fd, pid_t pid,
     return casco_error_config (err, "linux.seccomp.listenerPath", "send notify fd to `%s`: %s",
                                s->listener_path, strerror (errno));
   return 0;
+}
+
+/* ---- running a program -------------------------------------------------- */
+
+uint32_t
+seccomp_run (const struct sock_filter *insns, unsigned len, const struct seccomp_data *d)
+{
+  uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
+  for (unsigned pc = 0; pc < len; pc++)
+    {
+      const struct sock_filter *f = &insns[pc];
+      uint32_t k = f->k, src = BPF_SRC (f->code) == BPF_X ? x : k;
+      switch (BPF_CLASS (f->code))
+        {
+        case BPF_LD:
+        case BPF_LDX:
+          {
+            uint32_t v;
+            if (BPF_MODE (f->code) == BPF_ABS && BPF_SIZE (f->code) == BPF_W && k % 4 == 0
+                && k + 4 <= sizeof *d)
+              memcpy (&v, (const char *) d + k, 4);   /* seccomp_data is read in host order */
+            else if (BPF_MODE (f->code) == BPF_IMM)
+              v = k;
+            else if (BPF_MODE (f->code) == BPF_MEM && k < BPF_MEMWORDS)
+              v = mem[k];
+            else if (BPF_MODE (f->code) == BPF_LEN)
+              v = sizeof *d;
+            else
+              return SECCOMP_RUN_INVALID;
+            *(BPF_CLASS (f->code) == BPF_LD ? &a : &x) = v;
+            break;
+          }
+        case BPF_ST:
+        case BPF_STX:
+          if (k >= BPF_MEMWORDS)
+            return SECCOMP_RUN_INVALID;
+          mem[k] = BPF_CLASS (f->code) == BPF_ST ? a : x;
+          break;
+        case BPF_ALU:
+          switch (BPF_OP (f->code))
+            {
+            case BPF_ADD: a += src; break;
+            case BPF_SUB: a -= src; break;
+            case BPF_MUL: a *= src; break;
+            case BPF_AND: a &= src; break;
+            case BPF_OR: a |= src; break;
+            case BPF_XOR: a ^= src; break;
+            case BPF_NEG: a = -a; break;
+            case BPF_LSH: if (src >= 32) return SECCOMP_RUN_INVALID; a <<= src; break;
+            case BPF_RSH: if (src >= 32) return SECCOMP_RUN_INVALID; a >>= src; break;
+            case BPF_DIV: if (src == 0) return SECCOMP_RUN_INVALID; a /= src; break;
+            case BPF_MOD: if (src == 0) return SECCOMP_RUN_INVALID; a %= src; break;
+            default: return SECCOMP_RUN_INVALID;
+            }
+          break;
+        case BPF_JMP:
+          {
+            bool taken;
+            switch (BPF_OP (f->code))
+              {
+              case BPF_JA: pc += k; continue;
+              case BPF_JEQ: taken = a == src; break;
+              case BPF_JGT: taken = a > src; break;
+              case BPF_JGE: taken = a >= src; break;
+              case BPF_JSET: taken = (a & src) != 0; break;
+              default: return SECCOMP_RUN_INVALID;
+              }
+            pc += taken ? f->jt : f->jf;
+            break;
+          }
+        case BPF_RET:
+          return BPF_RVAL (f->code) == BPF_A ? a : k;
+        case BPF_MISC:
+          if (BPF_MISCOP (f->code) == BPF_TAX)
+            x = a;
+          else
+            a = x;
+          break;
+        default:
+          return SECCOMP_RUN_INVALID;
+        }
+    }
+  return SECCOMP_RUN_INVALID;   /* fell off the end: the kernel's checker refuses such programs */
+}
+
+bool
+seccomp_program_allows (const struct seccomp_program *p, long nr, const uint64_t args[6])
+{
+#if defined(__x86_64__)
+  const uint32_t native = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+  const uint32_t native = AUDIT_ARCH_AARCH64;
+#else
+  return false;   /* no audit arch known here: assume the worst */
+#endif
+  if (p->insns == NULL)
+    return true;
+  struct seccomp_data d = { .nr = (int) nr, .arch = native };
+  for (int i = 0; i < 6; i++)
+    d.args[i] = args[i];
+  return seccomp_run (p->insns, p->len, &d) == SECCOMP_RET_ALLOW;
 }

@@ -5,7 +5,9 @@
 #define CASCO_SECCOMP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <linux/filter.h>
+#include <linux/seccomp.h>
 #include "casco/spec.h"
 
 struct casco_error;
@@ -26,6 +28,15 @@ int seccomp_compile (const struct spec_seccomp *s, struct seccomp_program *out,
    the program has NOTIFY rules, else -1. */
 int seccomp_install (const struct seccomp_program *p, int *listener_fd, struct casco_error **err);
 void seccomp_program_clear (struct seccomp_program *p);
+
+/* Run a program over one syscall as the kernel would: the SECCOMP_RET_*
+   value it returns, or SECCOMP_RUN_INVALID for an instruction a seccomp
+   filter may not use (the kernel refuses such a program at load). */
+#define SECCOMP_RUN_INVALID 0xdeadbeefu
+uint32_t seccomp_run (const struct sock_filter *insns, unsigned len, const struct seccomp_data *d);
+/* True when p lets a process of casco's own ABI make syscall nr with these
+   arguments (no filter allows everything). */
+bool seccomp_program_allows (const struct seccomp_program *p, long nr, const uint64_t args[6]);
 
 /* The built-in default profile (seccomp/default.json), compiled to BPF at
    build time and embedded in the casco binary.  *out gets a copy to clear

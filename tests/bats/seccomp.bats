@@ -59,6 +59,44 @@ deny_mkdir() {
 	assert_output_contains "Operation not permitted"
 }
 
+# The init waits for start with its filter already in place when the filter
+# allows what the waiting still takes (accept4, recvmsg, ...); otherwise the
+# filter goes in just before exec.  Either way the container runs filtered.
+
+# init_seccomp_mode_before_start — create, print the init's Seccomp: mode
+# (0 none, 2 filter), start; then the container's own output (its stdout is
+# $CONTAINER_LOG, create's).
+init_seccomp_mode_before_start() {
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	assert_success
+	local pid
+	pid=$(casco state "$ID" | jq -r .pid)
+	awk '$1 == "Seccomp:" { print "init-seccomp-" $2 }' "/proc/$pid/status"
+	casco start "$ID"
+	wait_for_status "$ID" stopped
+	cat "$CONTAINER_LOG"
+}
+
+@test "seccomp: the init waits for start with the filter already installed when it allows the waiting" {
+	deny_mkdir SCMP_ACT_ERRNO
+	set_args sh -c 'grep ^Seccomp: /proc/self/status; mkdir /tmp/x || echo mkdir-denied'
+	run init_seccomp_mode_before_start
+	assert_success
+	assert_output_contains init-seccomp-2
+	assert_output_matches '^Seccomp:[[:space:]]+2$'
+	assert_output_contains mkdir-denied
+}
+
+@test "seccomp: a filter denying accept4 (the init's wait for start) goes in just before exec instead" {
+	set_seccomp SCMP_ACT_ALLOW '[{names: ["accept4", "mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO"}]'
+	set_args sh -c 'grep ^Seccomp: /proc/self/status; mkdir /tmp/x || echo mkdir-denied'
+	run init_seccomp_mode_before_start
+	assert_success
+	assert_output_contains init-seccomp-0
+	assert_output_matches '^Seccomp:[[:space:]]+2$'
+	assert_output_contains mkdir-denied
+}
+
 @test "seccomp: without linux.seccomp mkdir works (control)" {
 	run_sh 'mkdir /tmp/x && test -d /tmp/x && echo made'
 	assert_success

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 
 #include "casco/error.h"
 #include "casco/spec.h"
@@ -23,90 +24,7 @@
 #define ALLOW SECCOMP_RET_ALLOW
 #define EPERM_ (SECCOMP_RET_ERRNO | 1)
 #define ENOSYS_ (SECCOMP_RET_ERRNO | 38)
-#define BAD_RUN 0xdeadbeefu   /* the interpreter refused the program */
-
-/* ---- a classic-BPF interpreter, as the kernel runs a seccomp filter -------- */
-
-static uint32_t
-bpf_run (const struct sock_filter *insns, unsigned len, const struct seccomp_data *d)
-{
-  uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
-  for (unsigned pc = 0; pc < len; pc++)
-    {
-      const struct sock_filter *f = &insns[pc];
-      uint32_t k = f->k, src = BPF_SRC (f->code) == BPF_X ? x : k;
-      switch (BPF_CLASS (f->code))
-        {
-        case BPF_LD:
-        case BPF_LDX:
-          {
-            uint32_t v;
-            if (BPF_MODE (f->code) == BPF_ABS && BPF_SIZE (f->code) == BPF_W && k % 4 == 0
-                && k + 4 <= sizeof *d)
-              memcpy (&v, (const char *) d + k, 4);   /* seccomp_data is read in host order */
-            else if (BPF_MODE (f->code) == BPF_IMM)
-              v = k;
-            else if (BPF_MODE (f->code) == BPF_MEM && k < BPF_MEMWORDS)
-              v = mem[k];
-            else if (BPF_MODE (f->code) == BPF_LEN)
-              v = sizeof *d;
-            else
-              return BAD_RUN;
-            *(BPF_CLASS (f->code) == BPF_LD ? &a : &x) = v;
-            break;
-          }
-        case BPF_ST:
-        case BPF_STX:
-          if (k >= BPF_MEMWORDS)
-            return BAD_RUN;
-          mem[k] = BPF_CLASS (f->code) == BPF_ST ? a : x;
-          break;
-        case BPF_ALU:
-          switch (BPF_OP (f->code))
-            {
-            case BPF_ADD: a += src; break;
-            case BPF_SUB: a -= src; break;
-            case BPF_MUL: a *= src; break;
-            case BPF_AND: a &= src; break;
-            case BPF_OR: a |= src; break;
-            case BPF_XOR: a ^= src; break;
-            case BPF_NEG: a = -a; break;
-            case BPF_LSH: if (src >= 32) return BAD_RUN; a <<= src; break;
-            case BPF_RSH: if (src >= 32) return BAD_RUN; a >>= src; break;
-            case BPF_DIV: if (src == 0) return BAD_RUN; a /= src; break;
-            case BPF_MOD: if (src == 0) return BAD_RUN; a %= src; break;
-            default: return BAD_RUN;
-            }
-          break;
-        case BPF_JMP:
-          {
-            bool taken;
-            switch (BPF_OP (f->code))
-              {
-              case BPF_JA: pc += k; continue;
-              case BPF_JEQ: taken = a == src; break;
-              case BPF_JGT: taken = a > src; break;
-              case BPF_JGE: taken = a >= src; break;
-              case BPF_JSET: taken = (a & src) != 0; break;
-              default: return BAD_RUN;
-              }
-            pc += taken ? f->jt : f->jf;
-            break;
-          }
-        case BPF_RET:
-          return BPF_RVAL (f->code) == BPF_A ? a : k;
-        case BPF_MISC:
-          if (BPF_MISCOP (f->code) == BPF_TAX)
-            x = a;
-          else
-            a = x;
-          break;
-        default:
-          return BAD_RUN;
-        }
-    }
-  return BAD_RUN;   /* fell off the end: the kernel's checker refuses such programs */
-}
+#define BAD_RUN SECCOMP_RUN_INVALID
 
 /* ---- the two programs and the ABIs ---------------------------------------- */
 
@@ -149,8 +67,8 @@ static uint32_t
 decide (const struct abi *abi, int nr, uint64_t arg0)
 {
   struct seccomp_data d = { .nr = nr, .arch = abi->audit, .args = { arg0 } };
-  uint32_t e = bpf_run (embedded.insns, embedded.len, &d);
-  uint32_t f = bpf_run (fresh.insns, fresh.len, &d);
+  uint32_t e = seccomp_run (embedded.insns, embedded.len, &d);
+  uint32_t f = seccomp_run (fresh.insns, fresh.len, &d);
   n_cases++;
   if (e != f || e == BAD_RUN)
     {
@@ -474,6 +392,39 @@ test_spot_checks (void)
         }
 }
 
+/* seccomp_program_allows, which decides whether the init may install the
+   filter while it waits for start: the default profile allows the waiting's
+   syscalls, a profile denying one of them does not, argument rules count,
+   and no filter allows everything. */
+static void
+test_program_allows (void)
+{
+  uint64_t none[6] = { 0 };
+  CHECK (seccomp_program_allows (&embedded, SYS_accept4, none));
+  CHECK (seccomp_program_allows (&embedded, SYS_recvmsg, none));
+  CHECK (seccomp_program_allows (&embedded, SYS_execve, none));
+  CHECK (!seccomp_program_allows (&embedded, SYS_mount, none));
+  static const char deny[] = "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": ["
+                             "{\"names\": [\"accept4\"], \"action\": \"SCMP_ACT_ERRNO\"},"
+                             "{\"names\": [\"personality\"], \"action\": \"SCMP_ACT_ERRNO\","
+                             " \"args\": [{\"index\": 0, \"value\": 8, \"op\": \"SCMP_CMP_EQ\"}]}]}";
+  struct spec_seccomp *s = NULL;
+  struct seccomp_program p = { 0 };
+  struct casco_error *err = NULL;
+  CHECK (spec_parse_seccomp (deny, sizeof deny - 1, &s, &err) == 0);
+  CHECK (s != NULL && seccomp_compile (s, &p, &err) == 0);
+  CHECK (!seccomp_program_allows (&p, SYS_accept4, none));
+  CHECK (seccomp_program_allows (&p, SYS_recvmsg, none));
+  uint64_t linux32[6] = { 8 }, linux_[6] = { 0 };
+  CHECK (!seccomp_program_allows (&p, SYS_personality, linux32));
+  CHECK (seccomp_program_allows (&p, SYS_personality, linux_));
+  struct seccomp_program nothing = { 0 };
+  CHECK (seccomp_program_allows (&nothing, SYS_mount, none));
+  seccomp_program_clear (&p);
+  spec_seccomp_free (s);
+  casco_error_free (err);
+}
+
 /* README.md is the profile's comment file: a table row per group, by index,
    naming the group's first syscall. */
 static void
@@ -508,6 +459,7 @@ main (void)
   RUN (test_personality_values);
   RUN (test_socket_families);
   RUN (test_spot_checks);
+  RUN (test_program_allows);
   RUN (test_readme_documents_every_group);
   printf ("# %lu cases run through both programs, %lu disagreements\n", n_cases, n_mismatches);
   seccomp_program_clear (&embedded);

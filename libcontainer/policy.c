@@ -9,6 +9,7 @@
 #include "casco/error.h"
 #include "casco/log.h"
 #include "casco/util.h"
+#include "mount.h"
 #include "policy.h"
 
 /* The same sets runc's `spec` writes and Docker applies: kernel data that
@@ -251,6 +252,13 @@ policy_options_from_host (const struct spec *s, const char *bundle, struct polic
   char **v = xmalloc0 ((s->n_mounts + 1) * sizeof *v);
   for (size_t i = 0; i < s->n_mounts; i++)
     {
+      /* Only a bind mount's source is a host path (the rules look at no
+         other); proc, tmpfs and the like name no file to resolve. */
+      if (!mount_is_bind (&s->mounts[i]))
+        {
+          v[i] = xstrdup ("");
+          continue;
+        }
       const char *src = s->mounts[i].source;
       char *real = NULL;
       if (src && src[0] == '/')

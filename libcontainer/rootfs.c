@@ -124,7 +124,12 @@ rootfs_prepare (const struct rootfs_config *c, struct casco_error **err)
   bool explicit_;
   if (root_propagation (c->spec, &prop, &explicit_, err) < 0 || root_set_propagation (prop, err) < 0)
     return -1;
-  if (rootfs_parent_not_shared (c->rootfs_path, err) < 0 || rootfs_bind_self (c->rootfs_path, err) < 0)
+  /* After a recursive slave, private or unbindable "/", no mount here is
+     shared any more: the walk up to the rootfs's mount is needed only when
+     the propagation asked for left some shared. */
+  bool some_shared = (prop & MS_SHARED) || !(prop & MS_REC);
+  if ((some_shared && rootfs_parent_not_shared (c->rootfs_path, err) < 0)
+      || rootfs_bind_self (c->rootfs_path, err) < 0)
     return -1;
   /* Opened after the self-bind, so mounts land on the bind, not beneath it. */
   _cleanup_close_ int rootfs_fd = open (c->rootfs_path, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -617,8 +617,8 @@ create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, 
   c.preserve_fds = opts->preserve_fds + extra_fds;
 
   /* The state with the pid is written while the init sets itself up (it
-     reads "creating" until mark_created): the parent has nothing else to
-     do then, and create returns that much sooner. */
+     reads "creating" until mark_created), when the parent would only be
+     waiting for READY. */
   struct state_record rec = { l, id, spec, bundle, rootfs, cgroup_path };
   const struct on_init_pid on_pid = { record_state_with_pid, &rec };
   _cleanup_close_ int sync_fd = spawn (&c, &l->init_pid, &on_pid, err);

@@ -1171,6 +1171,10 @@ kill_state (const struct container_state *st, int sig, bool all, struct casco_er
     signal_namespace_members (st->pid, st->own_pid_ns ? "pid" : "mnt", sig);
   if (sys_pidfd_send_signal (pidfd, sig, NULL, 0) < 0)
     {
+      /* The init was alive when the pidfd was opened: with --all, the
+         cgroup's or namespace's signal may have ended it already. */
+      if (errno == ESRCH && all)
+        return 0;
       if (errno == ESRCH)
         return casco_error_set (err, 0, "container not running");
       return casco_error_set (err, errno, "send signal %d to container init", sig);

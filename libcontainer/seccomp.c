@@ -1,6 +1,5 @@
 /* linux.seccomp -> classic BPF via libseccomp, installed with seccomp(2). */
 #include <ctype.h>
-#include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <string.h>
@@ -401,16 +400,11 @@ seccomp_run (const struct sock_filter *insns, unsigned len, const struct seccomp
 bool
 seccomp_program_allows (const struct seccomp_program *p, long nr, const uint64_t args[6])
 {
-#if defined(__x86_64__)
-  const uint32_t native = AUDIT_ARCH_X86_64;
-#elif defined(__aarch64__)
-  const uint32_t native = AUDIT_ARCH_AARCH64;
-#else
-  return false;   /* no audit arch known here: assume the worst */
-#endif
   if (p->insns == NULL)
     return true;
-  struct seccomp_data d = { .nr = (int) nr, .arch = native };
+  /* libseccomp's arch tokens are the kernel's AUDIT_ARCH values, as
+     seccomp_default.c relies on too (a constant, no libseccomp work). */
+  struct seccomp_data d = { .nr = (int) nr, .arch = seccomp_arch_native () };
   for (int i = 0; i < 6; i++)
     d.args[i] = args[i];
   return seccomp_run (p->insns, p->len, &d) == SECCOMP_RET_ALLOW;

@@ -1,4 +1,6 @@
-/* Re-exec from a sealed memfd copy of the binary. */
+/* Re-exec from a binary nobody can write: the read-only overlay, else a
+   sealed memfd copy (include/casco/selfexe.h).  This is main()'s way,
+   for what casco_entry (selfexe_early.c) did not do before libc started. */
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
@@ -15,10 +17,7 @@ bool
 selfexe_is_sealed (void)
 {
   _cleanup_close_ int fd = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return false;
-  int seals = fcntl (fd, F_GET_SEALS);
-  return seals >= 0 && (seals & SELFEXE_SEALS) == SELFEXE_SEALS;
+  return fd >= 0 && selfexe_fd_is_sealed (fd);
 }
 
 static int
@@ -78,6 +77,9 @@ selfexe_ensure_sealed (char **argv, char **envp, struct casco_error **err)
   _cleanup_close_ int self = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
   if (self < 0)
     return casco_error_set (err, errno, "open /proc/self/exe");
+  _cleanup_close_ int ro = selfexe_overlay_open (self);
+  if (ro >= 0)
+    fexecve (ro, argv, envp);   /* on failure, the copy below */
   struct stat sb;
   if (fstat (self, &sb) < 0)
     return casco_error_set (err, errno, "stat /proc/self/exe");

@@ -1,6 +1,11 @@
-/* casco — run from a sealed in-memory copy of ourselves (CVE-2019-5736).
-   A process in a container that reached /proc/<casco>/exe could otherwise
-   write to the host's casco binary; a sealed memfd cannot be written. */
+/* casco — run from a binary nobody can write (CVE-2019-5736).  A process
+   in a container that reached /proc/<casco>/exe could otherwise write to
+   the host's casco binary.  Two ways, the first that works:
+   - the binary seen through an overlayfs made of lower layers only (its
+     directory and /dev), mounted read-only and never attached: no copy,
+     and no remount can make it writable (runc 1.2 does the same);
+   - a copy in a sealed memfd (older kernels, unprivileged callers, a
+     binary whose directory overlayfs refuses). */
 #ifndef CASCO_SELFEXE_H
 #define CASCO_SELFEXE_H
 
@@ -13,11 +18,27 @@ struct casco_error;
 /* The seals that make the copy unwritable and keep it so. */
 #define SELFEXE_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
-/* True when /proc/self/exe is a memfd with SELFEXE_SEALS. */
+/* True when /proc/self/exe is either of the two. */
 bool selfexe_is_sealed (void);
-/* When not sealed yet: copy /proc/self/exe into a memfd, seal it and
-   re-exec it with the same argv and environment.  Returns only on error. */
+/* When not sealed yet: re-exec with the same argv and environment from the
+   read-only overlay, else from a sealed memfd copy.  Returns only on
+   error. */
 int selfexe_ensure_sealed (char **argv, char **envp, struct casco_error **err);
+
+/* The parts both callers share (selfexe_early.c; they call nothing of
+   libc's on x86-64, so casco_entry can use them before libc starts).
+   True when EXE, an fd of /proc/self/exe, is a memfd with SELFEXE_SEALS or
+   a file on the read-only overlay selfexe_overlay_open makes. */
+bool selfexe_fd_is_sealed (int exe);
+/* An O_CLOEXEC fd of the running binary through a new read-only overlay
+   of its directory, or -1 when that cannot be had: no fsopen or overlayfs,
+   no privilege, a path overlayfs cannot take, or a file that is not the
+   one running (EXE, an fd of /proc/self/exe, says which). */
+int selfexe_overlay_open (int exe);
+/* Where the directory part of the absolute path PATH (LEN bytes) ends,
+   when it can be an overlay layer: not /, no ':' or backslash, not
+   deleted.  Else -1. */
+long selfexe_exe_dir_end (const char *path, long len);
 
 /* create, run and exec: their processes enter containers, so they run from
    the sealed copy. */

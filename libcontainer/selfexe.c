@@ -69,7 +69,7 @@ drop_section_headers (int mem, struct casco_error **err)
 int
 selfexe_ensure_sealed (char **argv, char **envp, struct casco_error **err)
 {
-  if (selfexe_is_sealed ())
+  if (selfexe_early_checked || selfexe_is_sealed ())
     return 0;
 #ifdef CASCO_WEAKEN_SELFEXE
   return 0;   /* prove-red: keep running from the host's file (CVE-2019-5736) */

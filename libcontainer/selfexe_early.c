@@ -295,6 +295,10 @@ selfexe_overlay_open (int exe)
   return fd;
 }
 
+/* Set by casco_entry, seen by main(): not a pointer, so writing it needs no
+   relocation, and static start-up leaves .bss as the kernel zeroed it. */
+bool selfexe_early_checked;
+
 #if defined(CASCO_EARLY_ENTRY) && defined(__x86_64__)
 
 /* What the kernel maps of the file: the copy leaves out section headers
@@ -387,6 +391,7 @@ seal_or_return (long *sp)
   if (selfexe_fd_is_sealed (self))
     {
       close_fd (self);   /* already running from the sealed binary */
+      selfexe_early_checked = true;
       return;
     }
   int ro = selfexe_overlay_open (self);

@@ -20,6 +20,9 @@ struct casco_error;
 
 /* True when /proc/self/exe is either of the two. */
 bool selfexe_is_sealed (void);
+/* casco_entry found this process running sealed already: main() need not
+   look again. */
+extern bool selfexe_early_checked;
 /* When not sealed yet: re-exec with the same argv and environment from the
    read-only overlay, else from a sealed memfd copy.  Returns only on
    error. */

@@ -286,8 +286,10 @@ selfexe_overlay_open (int exe)
   int fd = (int) raw_syscall (SYS_openat, mnt, (long) name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0, 0);
   close_fd (mnt);
   /* The path may name another file than the one running (replaced in
-     between): only the same size and times say it is this binary. */
-  if (fd >= 0 && !same_file_contents (exe, fd))
+     between): only the same size and times say it is this binary.  And
+     the process this fd starts must know it runs sealed, or it would
+     re-exec itself for ever: the check it will make is made here first. */
+  if (fd >= 0 && (!same_file_contents (exe, fd) || !selfexe_fd_is_sealed (fd)))
     {
       close_fd (fd);
       return -1;

@@ -278,6 +278,28 @@ early_command_word (void)
          && !selfexe_command_enters_containers ("creates") && !selfexe_command_enters_containers (""));
 }
 
+static long
+dir_end (const char *path)
+{
+  return selfexe_exe_dir_end (path, (long) strlen (path));
+}
+
+/* Which binary paths the read-only overlay can take: its directory
+   becomes a lower layer beside /dev. */
+static void
+overlay_layer_from_exe_path (void)
+{
+  CHECK (dir_end ("/usr/bin/casco") == 8);
+  CHECK (dir_end ("/var/tmp/x/casco") == 10);
+  CHECK (dir_end ("/casco") == -1);              /* / would hold /dev too */
+  CHECK (dir_end ("casco") == -1);               /* not absolute */
+  CHECK (dir_end ("") == -1);
+  CHECK (dir_end ("/opt/a:b/casco") == -1);      /* lowerdir's separator */
+  CHECK (dir_end ("/opt/a\\b/casco") == -1);     /* its escape */
+  CHECK (dir_end ("/usr/bin/casco (deleted)") == -1);   /* replaced since it started */
+  CHECK (dir_end ("/usr/bin/casco (deleted) x") == 8);
+}
+
 int
 main (void)
 {
@@ -296,5 +318,6 @@ main (void)
   RUN (state_public_json_shape);
   RUN (rfc3339_shape);
   RUN (early_command_word);
+  RUN (overlay_layer_from_exe_path);
   return UNIT_DONE ();
 }

@@ -297,12 +297,6 @@ selfexe_overlay_open (int exe)
   return fd;
 }
 
-/* Set by casco_entry, seen by main(): not a pointer, so writing it needs no
-   relocation, and static start-up leaves .bss as the kernel zeroed it. */
-bool selfexe_early_checked;
-
-#if defined(CASCO_EARLY_ENTRY) && defined(__x86_64__)
-
 /* What the kernel maps of the file: the copy leaves out section headers
    and debug info. */
 NO_CANARY static long
@@ -319,13 +313,14 @@ loaded_size (int fd, long size)
 }
 
 /* Copy the loaded part of self into mem and say it has no section headers.
-   False on any failure. */
-NO_CANARY static bool
+   0, or -errno (-EIO for a short transfer). */
+NO_CANARY static long
 fill_copy (int mem, int self)
 {
   struct stat sb;
-  if (raw_syscall (SYS_fstat, self, (long) &sb, 0, 0, 0) < 0)
-    return false;
+  long r = raw_syscall (SYS_fstat, self, (long) &sb, 0, 0, 0);
+  if (r < 0)
+    return r;
   long size = loaded_size (self, sb.st_size);
   for (long done = 0; done < size;)
     {
@@ -333,20 +328,48 @@ fill_copy (int mem, int self)
       if (n == -EINTR)
         continue;
       if (n <= 0)
-        return false;
+        return n < 0 ? n : -EIO;
       done += n;
     }
   if (size < sb.st_size)
     {
       ElfW (Ehdr) eh;
-      if (raw_syscall (SYS_pread64, mem, (long) &eh, sizeof eh, 0, 0) != (long) sizeof eh)
-        return false;
+      r = raw_syscall (SYS_pread64, mem, (long) &eh, sizeof eh, 0, 0);
+      if (r != (long) sizeof eh)
+        return r < 0 ? r : -EIO;
       selfexe_forget_sections (&eh);
-      if (raw_syscall (SYS_pwrite64, mem, (long) &eh, sizeof eh, 0, 0) != (long) sizeof eh)
-        return false;
+      r = raw_syscall (SYS_pwrite64, mem, (long) &eh, sizeof eh, 0, 0);
+      if (r != (long) sizeof eh)
+        return r < 0 ? r : -EIO;
     }
-  return raw_syscall (SYS_fcntl, mem, F_ADD_SEALS, SELFEXE_SEALS, 0, 0) == 0;
+  r = raw_syscall (SYS_fcntl, mem, F_ADD_SEALS, SELFEXE_SEALS, 0, 0);
+  return r < 0 ? r : 0;
 }
+
+NO_CANARY int
+selfexe_memfd_copy (int exe)
+{
+  /* MFD_CLOEXEC is fine for an ELF image (only #! scripts need their fd
+     across exec), and it keeps the copy's fd out of the new process. */
+  int mem = (int) raw_syscall (SYS_memfd_create, (long) "casco", MFD_ALLOW_SEALING | MFD_CLOEXEC, 0,
+                               0, 0);
+  if (mem < 0)
+    return mem;
+  long r = fill_copy (mem, exe);
+  if (r < 0)
+    {
+      close_fd (mem);
+      return (int) r;
+    }
+  return mem;
+}
+
+
+/* Set by casco_entry, seen by main(): not a pointer, so writing it needs no
+   relocation, and static start-up leaves .bss as the kernel zeroed it. */
+bool selfexe_early_checked;
+
+#if defined(CASCO_EARLY_ENTRY) && defined(__x86_64__)
 
 extern const ElfW (Ehdr) __ehdr_start __attribute__ ((visibility ("hidden")));
 
@@ -402,16 +425,13 @@ seal_or_return (long *sp)
       raw_syscall (SYS_execveat, ro, (long) "", (long) argv, (long) envp, AT_EMPTY_PATH);
       close_fd (ro);
     }
-  int mem = (int) raw_syscall (SYS_memfd_create, (long) "casco", MFD_ALLOW_SEALING | MFD_CLOEXEC, 0,
-                               0, 0);
-  if (mem >= 0 && fill_copy (mem, self))
+  int mem = selfexe_memfd_copy (self);
+  if (mem >= 0)
     {
-      close_fd (self);
       raw_syscall (SYS_execveat, mem, (long) "", (long) argv, (long) envp, AT_EMPTY_PATH);
+      close_fd (mem);
     }
   /* Failed: main() tries again and reports why. */
-  if (mem >= 0)
-    close_fd (mem);
   close_fd (self);
 }
 

@@ -38,6 +38,9 @@ bool selfexe_fd_is_sealed (int exe);
    no privilege, a path overlayfs cannot take, or a file that is not the
    one running (EXE, an fd of /proc/self/exe, says which). */
 int selfexe_overlay_open (int exe);
+/* A sealed memfd holding the loaded part of EXE (an fd of
+   /proc/self/exe), O_CLOEXEC, or -errno. */
+int selfexe_memfd_copy (int exe);
 /* Where the directory part of the absolute path PATH (LEN bytes) ends,
    when it can be an overlay layer: not /, no ':' or backslash, not
    deleted.  Else -1. */

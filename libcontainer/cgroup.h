@@ -53,6 +53,9 @@ void cgroup_plan_clear (struct cgroup_plan *p);
    of it.  On failure nothing is left (the directory is removed). */
 int cgroup_create (const struct cgroup_plan *p, const struct spec_resources *r, int *fd,
                    struct casco_error **err);
+/* Once the init is ready: the values cgroup_create held back while the
+   container set itself up (see cgroup_memory_max_during_setup). */
+int cgroup_setup_done (int fd, const char *path, const struct spec_resources *r, struct casco_error **err);
 /* Open an existing cgroup (path as in cgroup_plan.path) as O_DIRECTORY|
    O_CLOEXEC: exec clones its process into it. */
 int cgroup_open (const char *path, int *fd, struct casco_error **err);
@@ -105,6 +108,11 @@ int cgroup_plan_decide (const struct spec *s, const char *id, enum cgroup_manage
 /* A linux.resources.unified key against the controllers the cgroup has
    (cgroup.controllers text). */
 int cgroup_unified_key_check (const char *key, const char *controllers, struct casco_error **err);
+
+/* memory.max while the container sets itself up, 0 for the configured
+   value: a limit of 64..127 pages starts one page below the kernel's
+   charge batch, where no CPU keeps a stock of it. */
+int64_t cgroup_memory_max_during_setup (const struct spec_resources *r, long page_size);
 
 /* One file write the resources turn into. */
 struct cgroup_write

@@ -624,7 +624,8 @@ create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, 
   _cleanup_close_ int sync_fd = spawn (&c, &l->init_pid, &on_pid, err);
   if (sync_fd < 0)
     return -1;
-  if (mark_created (l->dirfd, err) < 0
+  if ((cgroup_fd >= 0 && cgroup_setup_done (cgroup_fd, cgroup_path, &spec->linux_->resources, err) < 0)
+      || mark_created (l->dirfd, err) < 0
       || (opts->pid_file && write_pid_file (opts->pid_file, l->init_pid, err) < 0)
       || commit (sync_fd, err) < 0)
     {

@@ -299,6 +299,31 @@ value_of (const struct cgroup_write *w, size_t n, const char *file, int nth)
   return x ? x->value : NULL;
 }
 
+/* Limits of 64..127 pages start one page below the kernel's charge batch
+   while the container sets itself up; others are written as they are. */
+static void
+test_memory_max_during_setup (void)
+{
+  struct spec_resources r = { .present = true, .has_memory = true };
+  r.memory.has_limit = true;
+  r.memory.limit = 262144;                                            /* 64 pages */
+  CHECK (cgroup_memory_max_during_setup (&r, 4096) == 258048);
+  r.memory.limit = 524287;                                            /* just under 128 */
+  CHECK (cgroup_memory_max_during_setup (&r, 4096) == 258048);
+  r.memory.limit = 524288;
+  CHECK (cgroup_memory_max_during_setup (&r, 4096) == 0);
+  r.memory.limit = 258048;                                            /* below the batch */
+  CHECK (cgroup_memory_max_during_setup (&r, 4096) == 0);
+  r.memory.limit = -1;
+  CHECK (cgroup_memory_max_during_setup (&r, 4096) == 0);
+  r.memory.limit = 64 * 65536;                                        /* 64 KiB pages */
+  CHECK (cgroup_memory_max_during_setup (&r, 65536) == 63 * 65536);
+  r.memory.has_limit = false;
+  r.memory.limit = 262144;
+  CHECK (cgroup_memory_max_during_setup (&r, 4096) == 0);
+  CHECK (cgroup_memory_max_during_setup (NULL, 4096) == 0);
+}
+
 static void
 test_writes_memory (void)
 {
@@ -820,6 +845,7 @@ main (void)
   RUN (test_cgroups_path);
   RUN (test_first_limit);
   RUN (test_plan_decide);
+  RUN (test_memory_max_during_setup);
   RUN (test_writes_memory);
   RUN (test_writes_cpu);
   RUN (test_writes_pids);

@@ -361,6 +361,9 @@ jw_finish_line (json_writer *w)
 {
   size_t n;
   char *out = jw_finish (w, &n);
+  /* yajl's beautified output already ends its top level with one */
+  if (n > 0 && out[n - 1] == '\n')
+    return out;
   out = xrealloc (out, n + 2);
   out[n] = '\n';
   out[n + 1] = '\0';

@@ -157,6 +157,8 @@ load helpers
 		and .root.path == "rootfs"
 		and (.linux.namespaces | map(.type) | index("pid") != null and index("mount") != null)' \
 		config.json >/dev/null || fail "$(cat config.json)"
+	# one newline at the end, no blank line after the closing brace
+	[ "$(tail -c 2 config.json | od -An -c | tr -d ' ')" = '}\n' ] || fail "ends in: $(tail -c 4 config.json | od -An -c)"
 }
 
 @test "spec: casco's config is hardened: read-only root, no_new_privs, user namespace, limits" {

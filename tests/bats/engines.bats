@@ -10,6 +10,8 @@ load helpers
 	run "$CASCO" features
 	assert_success
 	f=$output
+	# one newline at the end, no blank line
+	[ "$("$CASCO" features | tail -c 2 | od -An -c | tr -d ' ')" = '}\n' ]
 	jq -e '.ociVersionMin == "1.0.0" and (.ociVersionMax | startswith("1."))' <<<"$f"
 	jq -e '.hooks == ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"]' <<<"$f"
 	jq -e '.mountOptions | index("rro") and index("rbind") and index("tmpcopyup")' <<<"$f"

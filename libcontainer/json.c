@@ -349,6 +349,11 @@ jw_finish (json_writer *w, size_t *len)
   const unsigned char *buf;
   size_t n;
   yajl_gen_get_buf (w->g, &buf, &n);
+  /* yajl's beautified output ends its top level with a newline: drop it,
+     so that every document ends at its closing bracket, printed alone,
+     in a list or by jw_finish_line alike. */
+  if (n > 0 && buf[n - 1] == '\n')
+    n--;
   char *out = xstrndup ((const char *) buf, n);
   if (len)
     *len = n;
@@ -361,9 +366,6 @@ jw_finish_line (json_writer *w)
 {
   size_t n;
   char *out = jw_finish (w, &n);
-  /* yajl's beautified output already ends its top level with one */
-  if (n > 0 && out[n - 1] == '\n')
-    return out;
   out = xrealloc (out, n + 2);
   out[n] = '\n';
   out[n + 1] = '\0';

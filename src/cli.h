@@ -40,8 +40,6 @@ int cli_fail (struct cli *cli, struct casco_error *err);
 int cli_usage_error (struct cli *cli, const struct cli_command *cmd, const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));
 void cli_print_help (const struct cli_command *cmd);
-/* A JSON document on stdout, ending in one newline. */
-void cli_print_json (const char *json);
 /* --explain: one narration line to stderr ("casco explain: [D04] ..."). */
 void cli_explain_line (const char *line);
 

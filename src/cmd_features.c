@@ -20,7 +20,7 @@ run_features (struct cli *cli, int argc, char **argv)
   if (cli_need_args (cli, &cmd_features, argc, 0, 0) < 0)
     return 1;
   char *json = features_json (cli->ctx.policy);
-  cli_print_json (json);
+  printf ("%s\n", json);
   free (json);
   return 0;
 }

@@ -23,7 +23,7 @@ run_state (struct cli *cli, int argc, char **argv)
   if (container_state (&cli->ctx, argv[optind], &st, &err) < 0)
     return cli_fail (cli, err);
   char *json = state_to_public_json (&st);
-  cli_print_json (json);
+  printf ("%s\n", json);
   free (json);
   container_state_clear (&st);
   return 0;

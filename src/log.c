@@ -121,17 +121,6 @@ cli_usage_error (struct cli *cli, const struct cli_command *cmd, const char *fmt
   return cli_fail (cli, err);
 }
 
-/* A JSON document on stdout, ending in exactly one newline (yajl's
-   beautified output brings its own). */
-void
-cli_print_json (const char *json)
-{
-  fputs (json, stdout);
-  size_t n = strlen (json);
-  if (n == 0 || json[n - 1] != '\n')
-    putchar ('\n');
-}
-
 void
 cli_print_help (const struct cli_command *cmd)
 {

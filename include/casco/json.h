@@ -57,7 +57,7 @@ void jw_kv_int (json_writer *w, const char *key, int64_t v);
 void jw_kv_bool (json_writer *w, const char *key, bool v);
 /* "key": ["a", "b", ...] from a NULL-terminated vector. */
 void jw_kv_strv (json_writer *w, const char *key, const char *const *v);
-char *jw_finish (json_writer *w, size_t *len);    /* also frees w */
+char *jw_finish (json_writer *w, size_t *len);    /* also frees w; no newline at the end */
 char *jw_finish_line (json_writer *w);            /* the same, ending in a newline */
 
 #endif

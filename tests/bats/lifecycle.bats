@@ -198,6 +198,8 @@ create_sleeper() {
 	assert_success
 	jq -e --arg id "$ID" 'length == 1 and .[0].id == $id and .[0].status == "created" and (.[0].pid > 0)' \
 		<<<"$output" || fail "bad list JSON: $output"
+	# each state object ends at its brace, not with a line break before `]`
+	[[ $output == *"}]" ]] || fail "the array does not close right after the object: $output"
 }
 
 @test "list: empty root prints just the header; json prints an empty array" {

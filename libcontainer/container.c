@@ -29,13 +29,12 @@
 #include "process.h"
 #include "user.h"
 
-#define DEFAULT_ROOT "/run/casco"
 #define KILL_WAIT_MS 10000
 
 static const char *
 root_of (const struct casco_context *ctx)
 {
-  return ctx->root ? ctx->root : DEFAULT_ROOT;
+  return ctx->root ? ctx->root : CASCO_DEFAULT_ROOT;
 }
 
 /* What a successful create leaves for start/run to use. */
@@ -833,6 +832,17 @@ start_locked (int dirfd, const struct container_state *st, struct casco_error **
     default:
       return casco_error_set (err, 0, "cannot start an already running container");
     }
+}
+
+int
+container_start_resume (const char *id, int conn, int dirfd, struct casco_error **err)
+{
+  _cleanup_close_ int owned_conn = conn;
+  _cleanup_close_ int locked_dir = dirfd;
+  /* Handed over only for a config without a seccomp listener or
+     poststart hooks: no spec is needed to read what follows. */
+  struct notify_target t = { NULL, id, "", 0, "creating" };
+  return await_report (owned_conn, &t, err);
 }
 
 int

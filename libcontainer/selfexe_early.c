@@ -40,32 +40,17 @@
 
 #include "casco/selfexe.h"
 #include "casco/weaken.h"
+#include "early.h"
 
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ 22
 #define MADV_POPULATE_WRITE 23
 #endif
 
-/* No TLS yet, so no stack-protector canary (it lives in TLS), whatever
-   CFLAGS say. */
-#if defined(__has_attribute) && __has_attribute(no_stack_protector)
-#define NO_CANARY __attribute__ ((no_stack_protector))
-#else
-#define NO_CANARY
-#endif
-
-NO_CANARY static bool
-same_string (const char *a, const char *b)
-{
-  while (*a && *a == *b)
-    a++, b++;
-  return *a == *b;
-}
-
 NO_CANARY bool
 selfexe_command_enters_containers (const char *name)
 {
-  return same_string (name, "create") || same_string (name, "run") || same_string (name, "exec");
+  return early_same_string (name, "create") || early_same_string (name, "run") || early_same_string (name, "exec");
 }
 
 /* Global options of main(), by the number of values they take: 0, 1, or
@@ -73,27 +58,36 @@ selfexe_command_enters_containers (const char *name)
 NO_CANARY static int
 global_option_values (const char *name)
 {
-  if (same_string (name, "debug") || same_string (name, "systemd-cgroup"))
+  if (early_same_string (name, "debug") || early_same_string (name, "systemd-cgroup"))
     return 0;
-  if (same_string (name, "root") || same_string (name, "log") || same_string (name, "log-format")
-      || same_string (name, "rootless") || same_string (name, "criu")
-      || same_string (name, "cgroup-manager") || same_string (name, "policy"))
+  if (early_same_string (name, "root") || early_same_string (name, "log") || early_same_string (name, "log-format")
+      || early_same_string (name, "rootless") || early_same_string (name, "criu")
+      || early_same_string (name, "cgroup-manager") || early_same_string (name, "policy"))
     return 1;
   return -1;
 }
 
-NO_CANARY const char *
-selfexe_early_command (int argc, char **argv)
+NO_CANARY bool
+selfexe_early_parse (int argc, char **argv, struct early_args *a)
 {
+  a->command = 0;
+  a->root = a->log = a->log_format = a->cgroup_manager = NULL;
+  a->debug = false;
   for (int i = 1; i < argc; i++)
     {
-      const char *a = argv[i];
-      if (a[0] != '-')
-        return a;
-      if (same_string (a, "--"))
-        return i + 1 < argc ? argv[i + 1] : NULL;
+      const char *arg = argv[i];
+      if (arg[0] != '-')
+        {
+          a->command = i;
+          return true;
+        }
+      if (early_same_string (arg, "--"))
+        {
+          a->command = i + 1;
+          return i + 1 < argc;
+        }
       /* getopt_long_only takes -name and --name, and --name=value. */
-      const char *name = a + 1 + (a[1] == '-');
+      const char *name = arg + 1 + (arg[1] == '-');
       char buf[32];
       size_t n = 0;
       while (name[n] && name[n] != '=' && n < sizeof buf - 1)
@@ -102,20 +96,45 @@ selfexe_early_command (int argc, char **argv)
           n++;
         }
       if (name[n] != '\0' && name[n] != '=')
-        return NULL;   /* longer than any option of ours */
+        return false;   /* longer than any option of ours */
       buf[n] = '\0';
       int values = global_option_values (buf);
       if (values < 0)
-        return NULL;   /* -h, -v, abbreviations, mistakes: main() decides */
+        return false;   /* -h, -v, abbreviations, mistakes: main() decides */
+      const char *value;
       if (name[n] == '=')
         {
           if (values == 0)
-            return NULL;   /* getopt refuses a value there */
-          continue;
+            return false;   /* getopt refuses a value there */
+          value = name + n + 1;
         }
-      i += values;
+      else if (values == 1)
+        {
+          if (++i >= argc)
+            return false;
+          value = argv[i];
+        }
+      else
+        value = NULL;
+      if (early_same_string (buf, "root"))
+        a->root = value;
+      else if (early_same_string (buf, "log"))
+        a->log = value;
+      else if (early_same_string (buf, "log-format"))
+        a->log_format = value;
+      else if (early_same_string (buf, "cgroup-manager"))
+        a->cgroup_manager = value;
+      else if (early_same_string (buf, "debug"))
+        a->debug = true;
     }
-  return NULL;
+  return false;
+}
+
+NO_CANARY const char *
+selfexe_early_command (int argc, char **argv)
+{
+  struct early_args a;
+  return selfexe_early_parse (argc, argv, &a) ? argv[a.command] : NULL;
 }
 
 NO_CANARY unsigned
@@ -145,32 +164,6 @@ selfexe_forget_sections (ElfW (Ehdr) *eh)
   eh->e_shnum = 0;
   eh->e_shstrndx = SHN_UNDEF;
 }
-
-/* A system call that touches neither errno nor anything else of libc's:
-   returns -errno on failure.  Raw on x86-64, where casco_entry calls it
-   before libc exists; elsewhere only main()'s path gets here, after libc's
-   start, and libc's syscall() does. */
-#ifdef __x86_64__
-NO_CANARY static long
-raw_syscall (long nr, long a, long b, long c, long d, long e)
-{
-  long ret;
-  register long r10 __asm__ ("r10") = d;
-  register long r8 __asm__ ("r8") = e;
-  __asm__ volatile ("syscall"
-                    : "=a"(ret)
-                    : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
-                    : "rcx", "r11", "memory");
-  return ret;
-}
-#else
-static long
-raw_syscall (long nr, long a, long b, long c, long d, long e)
-{
-  long ret = syscall (nr, a, b, c, d, e);
-  return ret < 0 ? -errno : ret;
-}
-#endif
 
 NO_CANARY static void
 close_fd (int fd)
@@ -214,7 +207,7 @@ selfexe_exe_dir_end (const char *path, long len)
     return -1;
   /* Replaced since it started (an upgrade): the path names another file
      now, and only a copy has the image that runs. */
-  if (len >= n && same_string (path + len - n, deleted))
+  if (len >= n && early_same_string (path + len - n, deleted))
     return -1;
   long slash = -1;
   for (long i = 0; i < len; i++)
@@ -441,6 +434,8 @@ void casco_early_start (long *sp);
 __attribute__ ((used, visibility ("hidden"))) NO_CANARY void
 casco_early_start (long *sp)
 {
+  /* start and delete, when plain, end here (lifecycle_early.c) */
+  lifecycle_early ((int) sp[0], (char **) (sp + 1));
   seal_or_return (sp);
   /* This image is the one that runs: map all of it now. */
   prefault_image (true);

@@ -49,6 +49,9 @@ struct container_state
 #define STATE_USES_LISTENER 4u   /* linux.seccomp.listenerPath */
 #define STATE_USES_ALL 7u
 
+/* --root when none is given */
+#define CASCO_DEFAULT_ROOT "/run/casco"
+
 #define EXEC_SOCK_NAME "exec.sock"
 /* The same socket while the init sets itself up: create renames it to
    EXEC_SOCK_NAME when the init is ready, so its presence means "creating". */

@@ -1,9 +1,11 @@
 /* Unit tests for small pure pieces: signal names, container ids, the JSON
    writer and reader, the error type, state JSON round trip. */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "casco/error.h"
 #include "casco/json.h"
@@ -11,6 +13,7 @@
 #include "casco/signals.h"
 #include "casco/state.h"
 #include "casco/util.h"
+#include "early.h"
 #include "unit.h"
 
 static void
@@ -278,6 +281,139 @@ early_command_word (void)
          && !selfexe_command_enters_containers ("creates") && !selfexe_command_enters_containers (""));
 }
 
+/* The values main()'s global options carry, as casco_entry reads them. */
+static void
+early_option_values (void)
+{
+  char *argv[] = { "casco", "--root=/r", "-log", "/l", "--log-format", "json", "--cgroup-manager=disabled",
+                   "--debug", "delete", "-f", "x", NULL };
+  struct early_args a;
+  CHECK (selfexe_early_parse (11, argv, &a));
+  CHECK (a.command == 8);
+  CHECK_STR (a.root, "/r");
+  CHECK_STR (a.log, "/l");
+  CHECK_STR (a.log_format, "json");
+  CHECK_STR (a.cgroup_manager, "disabled");
+  CHECK (a.debug);
+  char *plain[] = { "casco", "start", "x", NULL };
+  CHECK (selfexe_early_parse (3, plain, &a));
+  CHECK (a.command == 1 && a.root == NULL && a.log == NULL && !a.debug);
+}
+
+static char *
+state_file_text (const struct container_state *st)
+{
+  char dir[] = "/tmp/casco-unit-state.XXXXXX";
+  if (mkdtemp (dir) == NULL)
+    return NULL;
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  struct casco_error *err = NULL;
+  char *text = NULL;
+  if (fd >= 0 && state_write (fd, st, &err) == 0)
+    read_file_at (fd, STATE_FILE_NAME, &text, NULL, &err);
+  casco_error_free (err);
+  if (fd >= 0)
+    {
+      unlinkat (fd, STATE_FILE_NAME, 0);
+      close (fd);
+    }
+  rmdir (dir);
+  return text;
+}
+
+/* What casco_entry's reader (lifecycle_early.c) gets out of the files
+   state_write writes is what state_read gets, whatever the strings around
+   the fields it reads hold; and every cut-off file is refused. */
+static void
+early_state_reader_agrees_with_state_write (void)
+{
+  struct spec_kv ann[] = { { (char *) "io.k8s/\"x\"", (char *) "}]\\\" {[ \"pid\": 1, \n\t" } };
+  const char *cgroups[] = { "", "/casco/c1" };
+  const unsigned uses[] = { 0, STATE_USES_POSTSTOP, STATE_USES_POSTSTART | STATE_USES_LISTENER };
+  for (size_t c = 0; c < ARRAY_SIZE (cgroups); c++)
+    for (size_t u = 0; u < ARRAY_SIZE (uses); u++)
+      {
+        struct container_state st = {
+          .oci_version = (char *) "1.2.0", .id = (char *) "c1", .pid = 4242, .pid_start_time = 987654321012ULL,
+          .bundle = (char *) "/b \"q\"", .rootfs = (char *) "/b/rootfs", .created = (char *) "t",
+          .owner = (char *) "", .annotations = ann, .n_annotations = 1, .cgroup_path = (char *) cgroups[c],
+          .config = (char *) "{\"hooks\": {\"poststop\": [{\"path\": \"/x]}\"}]}, \"pid\": 7}",
+          .config_uses = uses[u],
+        };
+        char *text = state_file_text (&st);
+        CHECK (text != NULL);
+        if (text == NULL)
+          continue;
+        long len = (long) strlen (text);
+        struct early_state e = { 0 };
+        CHECK (lifecycle_early_parse_state (text, len, &e));
+        CHECK (e.pid == 4242);
+        CHECK (e.pid_start_time == 987654321012ULL);
+        CHECK (e.cgroup_empty == (cgroups[c][0] == '\0'));
+        CHECK (e.uses_empty == (uses[u] == 0));
+        for (long cut = 0; cut < len - 1; cut++)
+          if (lifecycle_early_parse_state (text, cut, &e))
+            {
+              printf ("#   accepted a state cut at %ld of %ld bytes\n", cut, len);
+              unit_current_failed = 1;
+              break;
+            }
+        free (text);
+      }
+}
+
+static bool
+early_parses (const char *text)
+{
+  struct early_state e;
+  return lifecycle_early_parse_state (text, (long) strlen (text), &e);
+}
+
+/* Whatever it does not plainly understand is main()'s. */
+static void
+early_state_reader_refuses (void)
+{
+  const char *tail = "\"pidStartTime\":5,\"cgroupPath\":\"\",\"configUses\":[]}";
+  char buf[256];
+  snprintf (buf, sizeof buf, "{\"pid\":12,%s", tail);
+  CHECK (early_parses (buf));
+  snprintf (buf, sizeof buf, " \n{ \"pid\" : 12 , %s\n", tail);
+  CHECK (early_parses (buf));
+  const char *bad_pids[] = { "0", "-3", "1.5", "1e3", "\"12\"", "null", "99999999999", "" };
+  for (size_t i = 0; i < ARRAY_SIZE (bad_pids); i++)
+    {
+      snprintf (buf, sizeof buf, "{\"pid\":%s,%s", bad_pids[i], tail);
+      CHECK (!early_parses (buf));
+    }
+  /* an older casco's state: no configUses, so the config may matter */
+  CHECK (!early_parses ("{\"pid\":12,\"pidStartTime\":5,\"cgroupPath\":\"\"}"));
+  CHECK (!early_parses ("{\"pid\":12,\"pidStartTime\":5,\"cgroupPath\":\"\",\"configUses\":null}"));
+  CHECK (!early_parses ("{\"pid\":12,\"pidStartTime\":5,\"cgroupPath\":1,\"configUses\":[]}"));
+  CHECK (!early_parses ("{\"pid\":12,\"a\":{\"b\":[}],\"pidStartTime\":5,\"cgroupPath\":\"\",\"configUses\":[]}"));
+  CHECK (!early_parses ("{\"pid\":12,\"a\":\"x\ny\",\"pidStartTime\":5,\"cgroupPath\":\"\",\"configUses\":[]}"));
+  CHECK (!early_parses ("{\"pid\":12 \"pidStartTime\":5,\"cgroupPath\":\"\",\"configUses\":[]}"));
+  CHECK (!early_parses ("[]"));
+  CHECK (!early_parses (""));
+}
+
+/* /proc/PID/stat's starttime (field 22), after a comm that may hold
+   spaces and parens. */
+static void
+early_stat_reader (void)
+{
+  const char *rest = "1 2 3 4 -1 4194560 100 0 0 0 5 6 0 0 20 0 1 0 6863052 2228224 37 18446744073709551615";
+  char line[512];
+  snprintf (line, sizeof line, "4540 (true) S %s\n", rest);
+  CHECK (lifecycle_early_parse_stat (line, (long) strlen (line)) == 6863052);
+  snprintf (line, sizeof line, "4540 (a) b) (c ) R %s", rest);
+  CHECK (lifecycle_early_parse_stat (line, (long) strlen (line)) == 6863052);
+  snprintf (line, sizeof line, "4540 (true) Z %s", rest);
+  CHECK (lifecycle_early_parse_stat (line, (long) strlen (line)) == 0);
+  snprintf (line, sizeof line, "4540 (true) S %s", rest);
+  CHECK (lifecycle_early_parse_stat (line, 60) == 0);   /* cut before field 22 */
+  CHECK (lifecycle_early_parse_stat ("4540 (true", 10) == 0);
+}
+
 static long
 dir_end (const char *path)
 {
@@ -319,5 +455,9 @@ main (void)
   RUN (rfc3339_shape);
   RUN (early_command_word);
   RUN (overlay_layer_from_exe_path);
+  RUN (early_option_values);
+  RUN (early_state_reader_agrees_with_state_write);
+  RUN (early_state_reader_refuses);
+  RUN (early_stat_reader);
   return UNIT_DONE ();
 }

@@ -839,6 +839,7 @@ container_start_resume (const char *id, int conn, int dirfd, struct casco_error 
 {
   _cleanup_close_ int owned_conn = conn;
   _cleanup_close_ int locked_dir = dirfd;
+  (void) locked_dir;   /* held for its lock, closed on return */
   /* Handed over only for a config without a seccomp listener or
      poststart hooks: no spec is needed to read what follows. */
   struct notify_target t = { NULL, id, "", 0, "creating" };

@@ -29,7 +29,6 @@
 #include "process.h"
 #include "user.h"
 
-#define KILL_WAIT_MS 10000
 
 static const char *
 root_of (const struct casco_context *ctx)
@@ -1230,11 +1229,11 @@ kill_and_wait (const struct container_state *st, struct casco_error **err)
   sys_pidfd_send_signal (pidfd, SIGKILL, NULL, 0);
   struct pollfd p = { .fd = pidfd, .events = POLLIN };
   int n;
-  while ((n = poll (&p, 1, KILL_WAIT_MS)) < 0 && errno == EINTR)
+  while ((n = poll (&p, 1, CASCO_KILL_WAIT_MS)) < 0 && errno == EINTR)
     ;
   if (n == 0)
     return casco_error_set (err, 0, "container init %d did not die within %d s after SIGKILL",
-                            (int) st->pid, KILL_WAIT_MS / 1000);
+                            (int) st->pid, CASCO_KILL_WAIT_MS / 1000);
   return 0;
 }
 

@@ -105,6 +105,25 @@ early_same_string (const char *a, const char *b)
   return *a == *b;
 }
 
+/* runc's container id rule, ^[\w+-.]+$ and not "." or "..", at most 1024
+   bytes: ids stay usable as file names and out of path tricks.  One copy
+   for state_id_valid and casco_entry. */
+NO_CANARY static inline bool
+early_id_valid (const char *id)
+{
+  if (id[0] == '\0' || early_same_string (id, ".") || early_same_string (id, ".."))
+    return false;
+  long n = 0;
+  for (const char *p = id; *p; p++, n++)
+    {
+      char c = *p;
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+            || c == '+' || c == '-' || c == '.'))
+        return false;
+    }
+  return n <= 1024;
+}
+
 /* main()'s global options as casco_entry reads them (selfexe_early_parse).
    Values point into argv. */
 struct early_args

@@ -246,8 +246,6 @@ static struct
 
 #if defined(CASCO_EARLY_ENTRY) && defined(__x86_64__)
 
-#define KILL_WAIT_MS 10000   /* as container.c's */
-
 NO_CANARY static void
 close_fd (int fd)
 {
@@ -279,23 +277,6 @@ put_text (char *to, const char *from)
     *t++ = *from++;
   *t = '\0';
   return (char *) t;
-}
-
-/* state_id_valid's rule (runc's): [A-Za-z0-9_+.-]+, not . or .., at most 1024. */
-NO_CANARY static bool
-id_valid (const char *id)
-{
-  if (id[0] == '\0' || early_same_string (id, ".") || early_same_string (id, ".."))
-    return false;
-  long n = 0;
-  for (const char *p = id; *p; p++, n++)
-    {
-      char c = *p;
-      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-            || c == '+' || c == '-' || c == '.'))
-        return false;
-    }
-  return n <= 1024;
 }
 
 NO_CANARY static unsigned long long
@@ -454,7 +435,7 @@ kill_and_wait (const struct early_state *st)
       p.events = POLLIN;
       p.revents = 0;
       long n;
-      while ((n = raw_syscall (SYS_poll, (long) &p, 1, KILL_WAIT_MS, 0, 0)) == -EINTR)
+      while ((n = raw_syscall (SYS_poll, (long) &p, 1, CASCO_KILL_WAIT_MS, 0, 0)) == -EINTR)
         ;
       ok = n > 0;   /* main() tries again and reports a process that will not die */
     }
@@ -522,7 +503,7 @@ plain_id (int argc, char **argv, int i, bool is_delete, bool *force)
     }
   if (i != argc - 1 || argv[i][0] == '-')
     return NULL;   /* options main() knows better, or the wrong count */
-  return id_valid (argv[i]) ? argv[i] : NULL;
+  return early_id_valid (argv[i]) ? argv[i] : NULL;
 }
 
 NO_CANARY void

@@ -12,6 +12,7 @@
 #include "casco/json.h"
 #include "casco/state.h"
 #include "casco/util.h"
+#include "early.h"
 #include "cgroup.h"
 
 const char *
@@ -24,21 +25,7 @@ container_status_name (enum container_status s)
 bool
 state_id_valid (const char *id)
 {
-  /* runc's rule: ^[\w+-\.]+$ and not "." or ".." — keeps ids usable as
-     file names and out of path tricks. */
-  if (id == NULL || *id == '\0' || strcmp (id, ".") == 0 || strcmp (id, "..") == 0)
-    return false;
-  if (strlen (id) > 1024)
-    return false;
-  for (const char *p = id; *p; p++)
-    {
-      unsigned char c = (unsigned char) *p;
-      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '_' || c == '+' || c == '-' || c == '.';
-      if (!ok)
-        return false;
-    }
-  return true;
+  return id != NULL && early_id_valid (id);
 }
 
 /* mkdir -p for the root, each component 0700: state holds pids and sockets. */

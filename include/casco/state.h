@@ -49,6 +49,9 @@ struct container_state
 #define STATE_USES_LISTENER 4u   /* linux.seccomp.listenerPath */
 #define STATE_USES_ALL 7u
 
+/* How long delete waits for an init it sent SIGKILL to. */
+#define CASCO_KILL_WAIT_MS 10000
+
 /* --root when none is given */
 #define CASCO_DEFAULT_ROOT "/run/casco"
 

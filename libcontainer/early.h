@@ -13,26 +13,6 @@
 #define NO_CANARY __attribute__ ((no_stack_protector))
 #else
 #define NO_CANARY
-/* casco start ID and casco delete [-f] ID in their plain cases, without
-   the C library: exits the process when done, returns when main() must
-   do the command (lifecycle_early.c). */
-void lifecycle_early (int argc, char **argv);
-
-/* lifecycle_early.c's readers, exported for the unit tests.  A state.json
-   as state_write writes it: false unless every field below was found and
-   understood. */
-struct early_state
-{
-  long pid;
-  unsigned long long pid_start_time;
-  bool cgroup_empty;   /* "cgroupPath": "" */
-  bool uses_empty;     /* "configUses": [] */
-};
-bool lifecycle_early_parse_state (const char *text, long len, struct early_state *st);
-/* Field 22 (starttime) of a /proc/PID/stat line, or 0 for a zombie, a
-   dead process, or a line it cannot read. */
-unsigned long long lifecycle_early_parse_stat (const char *text, long len);
-
 #endif
 
 /* A system call that touches neither errno nor anything else of libc's:
@@ -75,26 +55,6 @@ raw_syscall (long nr, long a, long b, long c, long d, long e)
   long ret = syscall (nr, a, b, c, d, e);
   return ret < 0 ? -errno : ret;
 }
-/* casco start ID and casco delete [-f] ID in their plain cases, without
-   the C library: exits the process when done, returns when main() must
-   do the command (lifecycle_early.c). */
-void lifecycle_early (int argc, char **argv);
-
-/* lifecycle_early.c's readers, exported for the unit tests.  A state.json
-   as state_write writes it: false unless every field below was found and
-   understood. */
-struct early_state
-{
-  long pid;
-  unsigned long long pid_start_time;
-  bool cgroup_empty;   /* "cgroupPath": "" */
-  bool uses_empty;     /* "configUses": [] */
-};
-bool lifecycle_early_parse_state (const char *text, long len, struct early_state *st);
-/* Field 22 (starttime) of a /proc/PID/stat line, or 0 for a zombie, a
-   dead process, or a line it cannot read. */
-unsigned long long lifecycle_early_parse_stat (const char *text, long len);
-
 #endif
 
 NO_CANARY static inline bool

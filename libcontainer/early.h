@@ -7,6 +7,7 @@
 #define CASCO_EARLY_H
 
 #include <stdbool.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #if defined(__has_attribute) && __has_attribute(no_stack_protector)
@@ -65,6 +66,26 @@ early_same_string (const char *a, const char *b)
   return *a == *b;
 }
 
+/* Closes fd unless it is negative. */
+NO_CANARY static inline void
+early_close (int fd)
+{
+  if (fd >= 0)
+    raw_syscall (SYS_close, fd, 0, 0, 0, 0);
+}
+
+/* Copies the string from to to, with its NUL; returns where that NUL went.
+   A byte at a time through a volatile pointer: the compiler must not make
+   this a call to memcpy, which does not work before libc's start. */
+NO_CANARY static inline char *
+early_put_string (char *to, const char *from)
+{
+  volatile char *t = to;
+  while ((*t = *from++) != '\0')
+    t++;
+  return (char *) t;
+}
+
 /* runc's container id rule, ^[\w+-.]+$ and not "." or "..", at most 1024
    bytes: ids stay usable as file names and out of path tricks.  One copy
    for state_id_valid and casco_entry. */
@@ -105,7 +126,8 @@ bool selfexe_early_parse (int argc, char **argv, struct early_args *a);
    do the command (lifecycle_early.c). */
 void lifecycle_early (int argc, char **argv);
 
-/* lifecycle_early.c's readers, exported for the unit tests.  A state.json
+/* lifecycle_early.c's readers, also used by proc_start_time (state.c) and
+   the unit tests.  A state.json
    as state_write writes it: false unless every field below was found and
    understood. */
 struct early_state

@@ -43,7 +43,7 @@
 #include "early.h"
 #include "process.h"
 
-/* ---- readers (pure; the unit tests use them too) ---------------------------- */
+/* ---- readers (pure; proc_start_time and the unit tests use them too) -------- */
 
 NO_CANARY static const char *
 skip_ws (const char *p, const char *end)
@@ -246,14 +246,7 @@ static struct
 
 #if defined(CASCO_EARLY_ENTRY) && defined(__x86_64__)
 
-NO_CANARY static void
-close_fd (int fd)
-{
-  if (fd >= 0)
-    raw_syscall (SYS_close, fd, 0, 0, 0, 0);
-}
-
-/* Appends the decimal n at to; returns the end.  Through a volatile
+/* Writes the decimal n at to; returns the end.  Through a volatile
    pointer, so no call to a libc function can come of it. */
 NO_CANARY static char *
 put_number (char *to, unsigned long n)
@@ -269,26 +262,16 @@ put_number (char *to, unsigned long n)
   return (char *) t;
 }
 
-NO_CANARY static char *
-put_text (char *to, const char *from)
-{
-  volatile char *t = to;
-  while (*from)
-    *t++ = *from++;
-  *t = '\0';
-  return (char *) t;
-}
-
 NO_CANARY static unsigned long long
 early_proc_start_time (long pid)
 {
   char path[48], text[1024];
-  put_text (put_number (put_text (path, "/proc/"), (unsigned long) pid), "/stat");
+  early_put_string (put_number (early_put_string (path, "/proc/"), (unsigned long) pid), "/stat");
   int fd = (int) raw_syscall (SYS_open, (long) path, O_RDONLY | O_CLOEXEC, 0, 0, 0);
   if (fd < 0)
     return 0;
   long n = raw_syscall (SYS_read, fd, (long) text, sizeof text, 0, 0);
-  close_fd (fd);
+  early_close (fd);
   return n > 0 ? lifecycle_early_parse_stat (text, n) : 0;
 }
 
@@ -342,7 +325,7 @@ read_state (int dirfd, struct early_state *st)
           raw_syscall (SYS_munmap, map, size, 0, 0, 0);
         }
     }
-  close_fd (fd);
+  early_close (fd);
   return ok;
 }
 
@@ -373,35 +356,37 @@ send_start (int dirfd)
   /* through /proc/self/fd, as unix_connect: long --root paths fit */
   struct sockaddr_un addr;
   addr.sun_family = AF_UNIX;
-  char *end = put_text (put_number (put_text (addr.sun_path, "/proc/self/fd/"), (unsigned long) dirfd),
-                        "/" EXEC_SOCK_NAME);
+  char *end = early_put_string (addr.sun_path, "/proc/self/fd/");
+  end = early_put_string (put_number (end, (unsigned long) dirfd), "/" EXEC_SOCK_NAME);
   long addr_len = (long) (end + 1 - (char *) &addr);
   /* sync_send's SYNC_START: type, value, errno_ and an empty text */
   _Static_assert (offsetof (struct sync_msg, text) == 3 * sizeof (int), "sync_msg's header");
   int msg[4] = { SYNC_START, 0, 0, 0 };
-  long sent = -EINTR;
-  if (raw_syscall (SYS_connect, conn, (long) &addr, addr_len, 0, 0) == 0)
-    while ((sent = raw_syscall (SYS_sendto, conn, (long) msg, 3 * sizeof (int) + 1, MSG_NOSIGNAL, 0)) == -EINTR)
+  long r = raw_syscall (SYS_connect, conn, (long) &addr, addr_len, 0, 0);
+  if (r == 0)
+    while ((r = raw_syscall (SYS_sendto, conn, (long) msg, 3 * sizeof (int) + 1, MSG_NOSIGNAL, 0)) == -EINTR)
       ;
-  if (sent < 0)
+  if (r < 0)
     {
       /* the init takes a connection without START for a probe and waits on */
-      close_fd (conn);
+      early_close (conn);
       return -1;
     }
   return conn;
 }
 
-NO_CANARY static void
-start_plain (int rootfd, int dirfd)
+/* Exits when the init exec'd; true when its answer is handed to main()
+   (dirfd, locked, goes with it); false when main() must do it all. */
+NO_CANARY static bool
+start_plain (int dirfd)
 {
   struct early_state st;
   if (!read_state (dirfd, &st) || !st.uses_empty || !lock_exclusive (dirfd)
       || probe (dirfd, &st) != EARLY_CREATED)
-    return;
+    return false;
   int conn = send_start (dirfd);
   if (conn < 0)
-    return;
+    return false;
   /* From now on the container counts as running. */
   raw_syscall (SYS_unlinkat, dirfd, (long) EXEC_SOCK_NAME, 0, 0, 0);
   /* EOF: the init exec'd (the socket is close-on-exec).  Anything else is
@@ -412,10 +397,10 @@ start_plain (int rootfd, int dirfd)
     ;
   if (n == 0)
     exit_now (0);
-  close_fd (rootfd);
   start_handover.conn = conn;
   start_handover.dirfd = dirfd;
   start_handover.set = true;
+  return true;
 }
 
 /* container.c's kill_and_wait: SIGKILL through a pidfd, then wait for the end. */
@@ -439,7 +424,7 @@ kill_and_wait (const struct early_state *st)
         ;
       ok = n > 0;   /* main() tries again and reports a process that will not die */
     }
-  close_fd (pidfd);
+  early_close (pidfd);
   return ok;
 }
 
@@ -532,24 +517,21 @@ lifecycle_early (int argc, char **argv)
       int log = (int) raw_syscall (SYS_open, (long) a.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640, 0, 0);
       if (log < 0)
         return;
-      close_fd (log);
+      early_close (log);
     }
   int rootfd = (int) raw_syscall (SYS_open, (long) root, O_PATH | O_DIRECTORY | O_CLOEXEC, 0, 0, 0);
   if (rootfd < 0)
     return;
   int dirfd = (int) raw_syscall (SYS_openat, rootfd, (long) id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW,
                                  0, 0);
-  if (dirfd >= 0)
-    {
-      if (is_start)
-        start_plain (rootfd, dirfd);
-      else
-        delete_plain (rootfd, dirfd, id, force);
-      if (start_handover.set)
-        return;
-    }
-  close_fd (dirfd);   /* and with it the lock */
-  close_fd (rootfd);
+  bool handed_over = false;
+  if (dirfd >= 0 && is_start)
+    handed_over = start_plain (dirfd);
+  else if (dirfd >= 0)
+    delete_plain (rootfd, dirfd, id, force);
+  early_close (rootfd);
+  if (!handed_over)
+    early_close (dirfd);   /* and with it the lock */
 }
 
 #else

@@ -50,7 +50,8 @@
 NO_CANARY bool
 selfexe_command_enters_containers (const char *name)
 {
-  return early_same_string (name, "create") || early_same_string (name, "run") || early_same_string (name, "exec");
+  return early_same_string (name, "create") || early_same_string (name, "run")
+         || early_same_string (name, "exec");
 }
 
 /* Global options of main(), by the number of values they take: 0, 1, or
@@ -60,8 +61,9 @@ global_option_values (const char *name)
 {
   if (early_same_string (name, "debug") || early_same_string (name, "systemd-cgroup"))
     return 0;
-  if (early_same_string (name, "root") || early_same_string (name, "log") || early_same_string (name, "log-format")
-      || early_same_string (name, "rootless") || early_same_string (name, "criu")
+  if (early_same_string (name, "root") || early_same_string (name, "log")
+      || early_same_string (name, "log-format") || early_same_string (name, "rootless")
+      || early_same_string (name, "criu")
       || early_same_string (name, "cgroup-manager") || early_same_string (name, "policy"))
     return 1;
   return -1;
@@ -165,12 +167,6 @@ selfexe_forget_sections (ElfW (Ehdr) *eh)
   eh->e_shstrndx = SHN_UNDEF;
 }
 
-NO_CANARY static void
-close_fd (int fd)
-{
-  raw_syscall (SYS_close, fd, 0, 0, 0, 0);
-}
-
 /* The read-only overlay's mount: what selfexe_overlay_open sets and
    selfexe_fd_is_sealed looks for.  No mount of a host is likely to carry
    all four on an overlayfs (nosymfollow above all, Linux 5.10). */
@@ -221,17 +217,6 @@ selfexe_exe_dir_end (const char *path, long len)
   return slash > 0 ? slash : -1;
 }
 
-/* A byte at a time through a volatile pointer: the compiler must not make
-   this a call to memcpy, which does not work before libc's start. */
-NO_CANARY static void
-put_string (char *to, const char *from)
-{
-  volatile char *t = to;
-  do
-    *t++ = *from;
-  while (*from++);
-}
-
 NO_CANARY static bool
 same_file_contents (int a, int b)
 {
@@ -254,8 +239,8 @@ selfexe_overlay_open (int exe)
   long slash = selfexe_exe_dir_end (dirs, len);
   if (slash < 0)
     return -1;
-  put_string (name, dirs + slash + 1);
-  put_string (dirs + slash, OVERLAY_SPARE_LOWER);
+  early_put_string (name, dirs + slash + 1);
+  early_put_string (dirs + slash, OVERLAY_SPARE_LOWER);
 
   /* overlayfs with lower layers only: read-only in its superblock, so no
      remount or mount attribute can make it writable, and nothing to copy
@@ -273,18 +258,18 @@ selfexe_overlay_open (int exe)
       if (raw_syscall (SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, 0, 0, 0) == 0)
         mnt = (int) raw_syscall (SYS_fsmount, fs, FSMOUNT_CLOEXEC, OVERLAY_MOUNT_ATTRS, 0, 0);
     }
-  close_fd (fs);
+  early_close (fs);
   if (mnt < 0)
     return -1;
   int fd = (int) raw_syscall (SYS_openat, mnt, (long) name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0, 0);
-  close_fd (mnt);
+  early_close (mnt);
   /* The path may name another file than the one running (replaced in
      between): only the same size and times say it is this binary.  And
      the process this fd starts must know it runs sealed, or it would
      re-exec itself for ever: the check it will make is made here first. */
   if (fd >= 0 && (!same_file_contents (exe, fd) || !selfexe_fd_is_sealed (fd)))
     {
-      close_fd (fd);
+      early_close (fd);
       return -1;
     }
   return fd;
@@ -351,7 +336,7 @@ selfexe_memfd_copy (int exe)
   long r = fill_copy (mem, exe);
   if (r < 0)
     {
-      close_fd (mem);
+      early_close (mem);
       return (int) r;
     }
   return mem;
@@ -408,7 +393,7 @@ seal_or_return (long *sp)
     return;
   if (selfexe_fd_is_sealed (self))
     {
-      close_fd (self);   /* already running from the sealed binary */
+      early_close (self);   /* already running from the sealed binary */
       selfexe_early_checked = true;
       return;
     }
@@ -416,16 +401,16 @@ seal_or_return (long *sp)
   if (ro >= 0)
     {
       raw_syscall (SYS_execveat, ro, (long) "", (long) argv, (long) envp, AT_EMPTY_PATH);
-      close_fd (ro);
+      early_close (ro);
     }
   int mem = selfexe_memfd_copy (self);
   if (mem >= 0)
     {
       raw_syscall (SYS_execveat, mem, (long) "", (long) argv, (long) envp, AT_EMPTY_PATH);
-      close_fd (mem);
+      early_close (mem);
     }
   /* Failed: main() tries again and reports why. */
-  close_fd (self);
+  early_close (self);
 }
 
 void casco_early_start (long *sp);

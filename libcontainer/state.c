@@ -222,21 +222,11 @@ proc_start_time (pid_t pid)
   char path[64];
   snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
   _cleanup_free_ char *text = NULL;
-  if (read_file_at (AT_FDCWD, path, &text, NULL, NULL) < 0)
+  size_t len;
+  if (read_file_at (AT_FDCWD, path, &text, &len, NULL) < 0)
     return 0;
-  /* comm (field 2) may hold spaces and parens: parse after the last ')'. */
-  char *p = strrchr (text, ')');
-  if (p == NULL)
-    return 0;
-  char state = 0;
-  unsigned long long start = 0;
-  /* fields 3..22: state is 3, starttime is 22 */
-  if (sscanf (p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-              &state, &start) != 2)
-    return 0;
-  if (state == 'Z' || state == 'X')
-    return 0;
-  return start;
+  /* the parser casco_entry's start and delete use too (lifecycle_early.c) */
+  return lifecycle_early_parse_stat (text, (long) len);
 }
 
 void

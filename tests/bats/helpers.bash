@@ -125,6 +125,13 @@ run_sh() {
 	run casco run --bundle "$BUNDLE" "$ID"
 }
 
+# create_sleeper — create $ID running `sleep 1000` (status: created).
+create_sleeper() {
+	set_args sleep 1000
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	assert_success
+}
+
 # enable_userns — add a user namespace (0 -> 100000, 65536 ids).
 enable_userns() {
 	set_config '.linux.namespaces += [{type: "user"}]

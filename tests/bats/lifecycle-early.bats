@@ -53,12 +53,6 @@ assert_gone() {
 	esac
 }
 
-create_sleeper() {
-	set_args sleep 1000
-	run casco_detached create --bundle "$BUNDLE" "$ID"
-	assert_success
-}
-
 @test "early: start of a plain created container, and delete -f of the running one, end before libc starts" {
 	requires_early_entry
 	create_sleeper

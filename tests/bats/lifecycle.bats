@@ -4,13 +4,6 @@
 
 load helpers
 
-# create_sleeper — create $ID running `sleep 1000` (status: created).
-create_sleeper() {
-	set_args sleep 1000
-	run casco_detached create --bundle "$BUNDLE" "$ID"
-	assert_success
-}
-
 @test "lifecycle: create -> created, start -> running, kill -> stopped, delete -> gone" {
 	create_sleeper
 	run casco state "$ID"

@@ -29,7 +29,6 @@
 #include "process.h"
 #include "user.h"
 
-
 static const char *
 root_of (const struct casco_context *ctx)
 {

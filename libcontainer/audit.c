@@ -42,6 +42,8 @@ report_text (const char *name, enum policy_level level, const struct policy_find
       fprintf (out, "       OWASP %s, CIS %s, PSS %s; ", r->owasp, r->cis, r->pss);
       levels_text (out, r);
       fputc ('\n', out);
+      if (x->fix)
+        fprintf (out, "       to pass: %s\n", x->fix);
       if (x->action == POLICY_REFUSE)
         {
           const char *allow = policy_allowing_level (r, level);
@@ -89,6 +91,8 @@ report_json (const char *name, enum policy_level level, const struct policy_find
       for (int l = 0; l < POLICY_N_LEVELS; l++)
         jw_kv_str (w, policy_level_name (l), policy_action_name (r->action[l]));
       jw_obj_close (w);
+      jw_key (w, "fix");
+      jw_str (w, x->fix);
       jw_key (w, "allowedBy");
       jw_str (w, x->action == POLICY_REFUSE ? policy_allowing_level (r, level) : NULL);
       jw_obj_close (w);

@@ -215,9 +215,12 @@ policy_enforce (const struct spec *s, enum policy_level level, const struct poli
       if (x->action == POLICY_REFUSE)
         {
           const char *allow = policy_allowing_level (r, level);
-          casco_log (CASCO_LOG_ERROR, "%s (%s): %s (OWASP %s): %s Refused by policy %s; an operator allows it "
-                     "with --policy %s or " POLICY_ENV "=%s.",
-                     x->path, x->value, r->id, r->owasp, r->risk, name, allow, allow);
+          /* the config change first for the reader, the level last: but
+             the level's sentence keeps its wording, which scripts match */
+          casco_log (CASCO_LOG_ERROR, "%s (%s): %s (OWASP %s): %s %s%s%sRefused by policy %s; an operator "
+                     "allows it with --policy %s or " POLICY_ENV "=%s.",
+                     x->path, x->value, r->id, r->owasp, r->risk, x->fix ? "To pass: " : "",
+                     x->fix ? x->fix : "", x->fix ? ". " : "", name, allow, allow);
         }
       else if (x->action == POLICY_WARN)
         casco_warn ("%s (%s): %s (OWASP %s): %s Allowed by policy %s.", x->path, x->value, r->id,

@@ -168,6 +168,7 @@ policy_findings_clear (struct policy_findings *f)
     {
       free (f->v[i].path);
       free (f->v[i].value);
+      free (f->v[i].fix);
     }
   free (f->v);
   f->v = NULL;
@@ -194,8 +195,10 @@ already_judged (const struct policy_findings *judged, const struct policy_rule *
   return false;
 }
 
+/* fix: the config change that passes (malloc'd, may be NULL when only the
+   level can help); path and value are taken over too. */
 static void
-add (struct check *c, const char *id, char *path, char *value)
+add_fix (struct check *c, const char *id, char *path, char *value, char *fix)
 {
   const struct policy_rule *r = policy_rule_find (id);
   if (r == NULL)
@@ -204,14 +207,21 @@ add (struct check *c, const char *id, char *path, char *value)
     {
       free (path);
       free (value);
+      free (fix);
       return;
     }
   c->out->v = xrealloc (c->out->v, (c->out->n + 1) * sizeof *c->out->v);
   c->out->v[c->out->n++] = (struct policy_finding){
-    .rule = r, .path = path, .value = value, .action = r->action[c->level],
+    .rule = r, .path = path, .value = value, .fix = fix, .action = r->action[c->level],
   };
   if (r->action[c->level] == POLICY_REFUSE)
     c->refused++;
+}
+
+static void
+add (struct check *c, const char *id, char *path, char *value)
+{
+  add_fix (c, id, path, value, NULL);
 }
 
 /* Actions that stop a syscall from doing its work.  LOG and ALLOW do not;

@@ -43,6 +43,8 @@ struct policy_finding
   const struct policy_rule *rule;
   char *path;               /* JSON path of the offending field: "process.capabilities.bounding[3]" */
   char *value;              /* what was found there, for the reader: "CAP_SYS_ADMIN" */
+  char *fix;                /* the config change that passes, or NULL:
+                               "remove \"CAP_SYS_ADMIN\" from process.capabilities" */
   enum policy_action action;/* what the checked level does with it */
 };
 

@@ -24,6 +24,8 @@
 #include "console.h"
 #include "cgroup.h"
 #include "hooks.h"
+#include "judge.h"
+#include "mount.h"
 #include "lifecycle.h"
 #include "policy.h"
 #include "process.h"
@@ -112,14 +114,16 @@ seccomp_for (const struct spec *spec, struct seccomp_program *out, struct casco_
 }
 
 /* exec: `judged` are the findings of the container's own process, which
-   create judged; exec is judged on what its process adds. */
+   create judged; exec is judged on what its process adds.  in: the host
+   objects the config names, opened once (judge.h); NULL for exec, whose
+   rules look at the process only. */
 static int
-enforce_policy (const struct casco_context *ctx, const struct spec *spec, const char *bundle, bool exec,
+enforce_policy (const struct casco_context *ctx, const struct spec *spec, const struct judge_input *in, bool exec,
                 const struct policy_findings *judged, bool no_cgroup, struct casco_error **err)
 {
   struct policy_options o = { .exec = exec, .judged = judged, .no_cgroup = no_cgroup };
-  _cleanup_strv_ char **sources = NULL;
-  policy_options_from_host (spec, bundle, &o, &sources);
+  if (in)
+    judge_options (in, &o);
   return policy_enforce (spec, ctx->policy, &o, err);
 }
 
@@ -564,8 +568,8 @@ config_uses_of (const struct spec *s)
    caller removes the directory (and this has killed what it started). */
 static int
 create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, const char *bundle,
-                     const char *rootfs, const struct cgroup_plan *cg, const struct create_options *opts,
-                     bool foreground, struct casco_error **err)
+                     const char *rootfs, const struct cgroup_plan *cg, struct judge_input *in,
+                     const struct create_options *opts, bool foreground, struct casco_error **err)
 {
   if (state_lock (l->dirfd, true, err) < 0)
     return -1;
@@ -591,9 +595,16 @@ create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, 
   if (open_console (spec->process, opts->console_socket, foreground, &console_fd, &l->console_peer, err) < 0
       || caps_resolve (spec->process->capabilities, &c.caps, err) < 0
       || lsm_check (spec, spec->process, err) < 0
-      || seccomp_for (spec, &c.seccomp, err) < 0
-      || ns_plan_build (spec, &c.ns, err) < 0)
+      || seccomp_for (spec, &c.seccomp, err) < 0)
     return -1;
+  /* The namespaces the policy judged, as the fds it judged; the bind trees
+     cloned from the sources it judged (before any container exists). */
+  c.ns = in->ns;
+  in->ns = (struct ns_plan) NS_PLAN_EMPTY;
+  __attribute__ ((cleanup (mount_bind_trees_freep))) int *bind_trees = NULL;
+  if (mount_bind_trees (spec, &in->sources, &bind_trees, err) < 0)
+    return -1;
+  c.rootfs.bind_trees = bind_trees;
   /* With a cgroup, a first state (no pid yet) names it before it exists, so
      that `delete --force` can clean up after a create killed half-way.
      Without one, nothing outside this directory needs cleaning up: the
@@ -670,9 +681,12 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
   policy_apply_defaults (spec);
   if (cg.use)
     policy_default_pids (spec);
-  /* The operator's policy sees the values casco will use, and runs before
-     anything exists: a refused config leaves no trace. */
-  if (enforce_policy (ctx, spec, bundle, false, NULL, !cg.use, err) < 0)
+  /* The operator's policy sees the values casco will use, on the host
+     objects create will use (opened here, once), and runs before anything
+     exists: a refused config leaves no trace. */
+  __attribute__ ((cleanup (judge_close))) struct judge_input in;
+  if (judge_open (spec, bundle_fd, &in, err) < 0
+      || enforce_policy (ctx, spec, &in, false, NULL, !cg.use, err) < 0)
     return -1;
 
   if (state_root_open (root_of (ctx), true, &l->rootfd, err) < 0
@@ -685,7 +699,7 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
   l->cgroup_path = cg.use ? xstrdup (cg.path) : NULL;
   l->config = steal_pointer (&config_text);
   l->config_uses = config_uses_of (spec);
-  if (create_in_state_dir (l, id, spec, bundle, rootfs, &cg, opts, foreground, err) < 0)
+  if (create_in_state_dir (l, id, spec, bundle, rootfs, &cg, &in, opts, foreground, err) < 0)
     {
       /* Nothing is left behind: the process was reaped, now the cgroup and
          the directory. */

@@ -7,8 +7,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sys/mount.h>
+#include <sys/stat.h>
+
 #include "casco/policy.h"
 #include "casco/util.h"
+#include "hostobj.h"
 #include "mount.h"
 
 #define R POLICY_REFUSE
@@ -77,6 +81,15 @@ static const struct policy_rule rules[] = {
   { "CASCO-MOUNT-ENGINE-SOCKET", "container engine socket reachable",
     "A container engine's API socket lets the container start a privileged container, which is root on the host.",
     "D04", "5.31", "baseline", POLICY_CRITICAL, CONTAINER, { R, R, W } },
+  { "CASCO-MOUNT-HOST-PROC", "host procfs bind-mounted",
+    "The host's /proc shows every host process, their roots (/proc/1/root) and kernel knobs, read-only or not.",
+    "D04", "5.5", "baseline", POLICY_CRITICAL, CONTAINER, { R, R, W } },
+  { "CASCO-MOUNT-FSTYPE", "filesystem type outside the allowlist",
+    "A filesystem other than tmpfs, proc, sysfs, devpts, mqueue, cgroup2 or overlay can mount a host block device or reach host-wide kernel state (binfmt_misc, debugfs, bpf).",
+    "D04", "5.5", "baseline", POLICY_CRITICAL, CONTAINER, { R, R, W } },
+  { "CASCO-MOUNT-CGROUP-WRITABLE", "host cgroup tree writable",
+    "A writable cgroup filesystem without a cgroup namespace lets the container change the host's limits and move host processes.",
+    "D04", "5.5", "baseline", POLICY_HIGH, CONTAINER, { R, R, W } },
   { "CASCO-DEVICE-HOST", "host block device or kernel memory device accessible",
     "Access to host block devices or /dev/mem, /dev/kmem, /dev/port reads and writes the host's disks or memory directly.",
     "D04", "5.17", "baseline", POLICY_CRITICAL, CONTAINER, { R, R, W } },
@@ -295,112 +308,114 @@ check_masked_paths (struct check *c)
     add (c, "CASCO-MASKEDPATHS-EMPTY", xstrdup ("linux.maskedPaths"), xstrdup ("[]"));
 }
 
-/* "/var/run/../etc//x/" -> "/etc/x"; "/var/run" is the standard symlink to
-   "/run", folded so that socket paths compare.  Relative paths are
-   relative to the bundle and returned as NULL (never a host directory). */
-static char *
-normalize_host_path (const char *p)
-{
-  if (p == NULL || p[0] != '/')
-    return NULL;
-  char *out = mount_clean_path (p);
-  if (strcmp (out, "/var/run") == 0 || strncmp (out, "/var/run/", 9) == 0)
-    memmove (out, out + 4, strlen (out + 4) + 1);
-  return out;
-}
-
-/* path is dir or below it. */
-static bool
-path_within (const char *path, const char *dir)
-{
-  size_t n = strlen (dir);
-  if (n == 1 && dir[0] == '/')
-    return path[0] == '/';
-  return strncmp (path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
-/* The last of "ro"/"rw" wins, as for mount(8); neither means read-write. */
-static bool
-mount_is_readonly (const struct spec_mount *m)
-{
-  bool ro = false;
-  for (size_t i = 0; m->options && m->options[i]; i++)
-    if (strcmp (m->options[i], "ro") == 0)
-      ro = true;
-    else if (strcmp (m->options[i], "rw") == 0)
-      ro = false;
-  return ro;
-}
-
-static const char *const sensitive_dirs[] = {
-  "/proc", "/sys", "/dev", "/etc", "/boot", "/lib/modules", "/usr/lib/modules", NULL,
-};
-
-static const char *const engine_sockets[] = {
-  "/run/docker.sock", "/run/containerd/containerd.sock", "/run/podman/podman.sock",
-  "/run/crio/crio.sock", "/run/dockershim.sock", NULL,
+/* Filesystems a container may get at baseline: none takes a host block
+   device, none reaches host-wide kernel state beyond what the namespaces
+   and the rules below bound.  Anything else (ext4 on /dev/vda, nfs,
+   binfmt_misc, debugfs, bpf, configfs, securityfs...) is a finding. */
+static const char *const allowed_fstypes[] = {
+  "tmpfs", "ramfs", "proc", "sysfs", "devpts", "mqueue", "cgroup", "cgroup2", "overlay", NULL,
 };
 
 static bool
-is_engine_socket (const char *path)
+fstype_allowed (const char *t)
 {
-  const char *base = strrchr (path, '/');
-  base = base ? base + 1 : path;
-  for (size_t i = 0; engine_sockets[i]; i++)
-    {
-      const char *known = strrchr (engine_sockets[i], '/') + 1;
-      /* the socket itself wherever it lives, or a directory that holds one */
-      if (strcmp (base, known) == 0 || path_within (engine_sockets[i], path))
-        return true;
-    }
-  return false;
-}
-
-static bool
-is_sensitive_dir (const char *path)
-{
-  if (strcmp (path, "/") == 0)
-    return true;
-  for (size_t i = 0; sensitive_dirs[i]; i++)
-    if (path_within (path, sensitive_dirs[i]))
+  for (size_t i = 0; allowed_fstypes[i]; i++)
+    if (strcmp (t, allowed_fstypes[i]) == 0)
       return true;
   return false;
+}
+
+/* Does the mount end up read-only, as the mount code will read its options? */
+static bool
+plan_readonly (const struct mount_plan *p)
+{
+  return (p->attr_set & MOUNT_ATTR_RDONLY) || (p->o.rec_attr_set & MOUNT_ATTR_RDONLY);
+}
+
+static bool
+plan_nodev (const struct mount_plan *p, bool below)
+{
+  return (p->o.rec_attr_set & MOUNT_ATTR_NODEV) || (!below && (p->attr_set & MOUNT_ATTR_NODEV));
+}
+
+static void
+check_bind_source (struct check *c, size_t i, const struct mount_plan *p, const struct host_object *o)
+{
+  const struct host_reach *r = &o->reach;
+  if (r->system_tree && !plan_readonly (p))
+    add_fix (c, "CASCO-MOUNT-HOST-PATH", xasprintf ("mounts[%zu].source", i),
+             xasprintf ("%s, read-write: %s", o->path, r->system_tree),
+             xasprintf ("add \"%s\" to mounts[%zu].options, or bind a directory made for the container",
+                        p->recursive ? "rro" : "ro", i));
+  if (r->engine_socket)
+    add_fix (c, "CASCO-MOUNT-ENGINE-SOCKET", xasprintf ("mounts[%zu].source", i),
+             xasprintf ("%s: %s", o->path, r->engine_socket),
+             xasprintf ("remove mounts[%zu] (read-only does not stop connect())", i));
+  if (r->devices && !plan_nodev (p, r->devices_below))
+    add_fix (c, "CASCO-DEVICE-HOST", xasprintf ("mounts[%zu].source", i), xasprintf ("%s: %s", o->path, r->devices),
+             xasprintf ("add \"%s\" to mounts[%zu].options (read-only does not stop writes to a device)",
+                        r->devices_below ? "rnodev" : "nodev", i));
+  if (r->host_proc)
+    add_fix (c, "CASCO-MOUNT-HOST-PROC", xasprintf ("mounts[%zu].source", i), xasprintf ("%s: %s", o->path, r->host_proc),
+             xasprintf ("remove mounts[%zu]: the container gets its own procfs at /proc", i));
+}
+
+static bool
+has_private_ns (const struct spec *s, enum spec_ns_type t)
+{
+  const struct spec_namespace *ns = spec_find_namespace (s, t);
+  return ns && (ns->path == NULL || ns->path[0] == '\0');
+}
+
+static void
+check_new_fs (struct check *c, size_t i, const struct mount_plan *p)
+{
+  const struct spec_mount *m = &c->s->mounts[i];
+  if (!fstype_allowed (p->fstype))
+    {
+      struct stat st;
+      bool blk = m->source && m->source[0] == '/' && stat (m->source, &st) == 0 && S_ISBLK (st.st_mode);
+      add_fix (c, "CASCO-MOUNT-FSTYPE", xasprintf ("mounts[%zu].type", i),
+               xasprintf ("%s from %s%s", p->fstype, m->source ? m->source : "none",
+                          blk ? " (a host block device)" : ""),
+               xasprintf ("mount it on the host and bind the directory (mounts[%zu].type \"bind\"), or use "
+                          "one of tmpfs, proc, sysfs, devpts, mqueue, cgroup2, overlay", i));
+      return;
+    }
+  /* the host's cgroup tree, writable: limits, devices, other services */
+  if (strcmp (p->fstype, "cgroup2") == 0 && !plan_readonly (p) && !has_private_ns (c->s, SPEC_NS_CGROUP))
+    add_fix (c, "CASCO-MOUNT-CGROUP-WRITABLE", xasprintf ("mounts[%zu].options", i),
+             xasprintf ("%s on %s, read-write, no cgroup namespace", m->type, p->dest),
+             xasprintf ("add \"ro\" to mounts[%zu].options, or {\"type\":\"cgroup\"} to linux.namespaces", i));
+  const struct host_objects *objs = c->opts->sources;
+  if (objs && i < objs->n)
+    {
+      const struct host_object *dirs[] = { &objs->upper[i], &objs->work[i] };
+      for (size_t k = 0; k < 2; k++)
+        if (dirs[k]->fd >= 0 && dirs[k]->reach.system_tree)
+          add_fix (c, "CASCO-MOUNT-HOST-PATH", xasprintf ("mounts[%zu].options", i),
+                   xasprintf ("overlay %s %s, written to: %s", k ? "workdir" : "upperdir", dirs[k]->path,
+                              dirs[k]->reach.system_tree),
+                   xasprintf ("give mounts[%zu] an upperdir and workdir made for the container", i));
+    }
 }
 
 static void
 check_mounts (struct check *c)
 {
   const struct spec *s = c->s;
+  const struct host_objects *objs = c->opts->sources;
   for (size_t i = 0; i < s->n_mounts; i++)
     {
-      const struct spec_mount *m = &s->mounts[i];
-      if (!mount_is_bind (m))
+      struct mount_plan p;
+      /* invalid options are create's error, reported before the policy runs */
+      if (mount_plan_build (&s->mounts[i], i, &p, NULL) < 0)
         continue;
-      /* the source as written, and where it really leads on this host */
-      _cleanup_free_ char *as_written = normalize_host_path (m->source);
-      const char *resolved_raw = c->opts->mount_sources && i < c->opts->n_mount_sources
-                                     ? c->opts->mount_sources[i] : NULL;
-      _cleanup_free_ char *resolved = normalize_host_path (resolved_raw);
-      const char *cands[] = { as_written, resolved };
-      bool socket = false, sensitive = false;
-      const char *hit_socket = NULL, *hit_sensitive = NULL;
-      for (size_t k = 0; k < 2; k++)
-        {
-          if (cands[k] == NULL)
-            continue;
-          /* read-only does not help: connect() on a socket ignores it */
-          /* name the source as written; the resolved path when only it matches */
-          const char *shown = k == 0 ? m->source : resolved_raw;
-          if (!socket && is_engine_socket (cands[k]))
-            socket = true, hit_socket = shown;
-          if (!sensitive && !mount_is_readonly (m) && is_sensitive_dir (cands[k]))
-            sensitive = true, hit_sensitive = shown;
-        }
-      if (sensitive)
-        add (c, "CASCO-MOUNT-HOST-PATH", xasprintf ("mounts[%zu].source", i),
-             xasprintf ("%s (read-write)", hit_sensitive));
-      if (socket)
-        add (c, "CASCO-MOUNT-ENGINE-SOCKET", xasprintf ("mounts[%zu].source", i), xstrdup (hit_socket));
+      if (p.kind == MOUNT_KIND_BIND && objs && i < objs->n && objs->v[i].fd >= 0)
+        check_bind_source (c, i, &p, &objs->v[i]);
+      else if (p.kind == MOUNT_KIND_FS)
+        check_new_fs (c, i, &p);
+      mount_plan_clear (&p);
     }
 }
 

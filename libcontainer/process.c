@@ -432,9 +432,17 @@ close_inherited_fds (const struct init_config *c)
 #ifdef CASCO_WEAKEN_CLOSE_FDS
   return;   /* prove-red: keep every inherited fd until exec (CVE-2024-21626) */
 #endif
-  int keep[] = { c->sync_fd, c->exec_listen_fd, c->console_fd };
-  /* sort the three (tiny, so insertion sort) */
-  for (size_t i = 1; i < ARRAY_SIZE (keep); i++)
+  /* ours: the sync socket, start's socket, the console, and the bind trees
+     the parent cloned for mounts[] (closed once mounted, rootfs.c) */
+  size_t n_mounts = c->rootfs.bind_trees ? c->spec->n_mounts : 0, n = 0;
+  int keep[3 + n_mounts];
+  keep[n++] = c->sync_fd;
+  keep[n++] = c->exec_listen_fd;
+  keep[n++] = c->console_fd;
+  for (size_t i = 0; i < n_mounts; i++)
+    keep[n++] = c->rootfs.bind_trees[i];
+  /* sorted (insertion sort: a handful) */
+  for (size_t i = 1; i < n; i++)
     for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--)
       {
         int t = keep[j];
@@ -442,7 +450,7 @@ close_inherited_fds (const struct init_config *c)
         keep[j - 1] = t;
       }
   unsigned lo = 3 + (unsigned) c->preserve_fds;
-  for (size_t i = 0; i < ARRAY_SIZE (keep); i++)
+  for (size_t i = 0; i < n; i++)
     {
       if (keep[i] < 0 || (unsigned) keep[i] < lo)
         continue;

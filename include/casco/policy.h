@@ -12,6 +12,7 @@
 #include "casco/spec.h"
 
 struct casco_error;
+struct host_objects;
 
 /* Chosen by the operator only, never by the config (its author is whom the
    policy guards against).  STRICT is 0: a zeroed context is strict. */
@@ -65,11 +66,12 @@ struct policy_options
      again: exec is judged on what its process adds to the container. */
   const struct policy_findings *judged;
   bool no_cgroup;           /* no cgroup will be used: stated limits are not enforced */
-  /* Host path each mount's source resolves to (symlinks followed), indexed
-     like spec->mounts; NULL, or a NULL entry, means "use the source as written". */
-  const char *const *mount_sources;
-  size_t n_mount_sources;
-  /* ns_is_host[t]: the config's namespace path of type t names the host's own. */
+  /* The host objects the mounts name, opened once and judged on the fd
+     (hostobj.h), indexed like spec->mounts; the mount is made from the
+     same fd.  NULL: not opened (then bind sources are not judged). */
+  const struct host_objects *sources;
+  /* ns_is_host[t]: the namespace the config joins for type t (judged on
+     the fd setns will get) is the host's own. */
   bool ns_is_host[SPEC_NS_COUNT];
 };
 

@@ -9,6 +9,7 @@
 #include "casco/policy.h"
 #include "casco/spec.h"
 #include "casco/util.h"
+#include "hostobj.h"
 #include "policy.h"
 #include "unit.h"
 
@@ -182,10 +183,25 @@ rule_table_is_complete_and_ordered (void)
 
 /* One minimal config per rule: the finding's rule, its exact JSON path, and
    what each level does as the table says. */
+/* One judged bind source at mounts[1] (index 0 is the fixture's own mount). */
+static void
+judged_source (struct host_objects *objs, struct host_object *v, struct host_object *none,
+               const struct host_reach *reach)
+{
+  memset (v, 0, 2 * sizeof *v);
+  memset (none, 0, 2 * sizeof *none);
+  v[0].fd = none[0].fd = none[1].fd = -1;
+  v[1].fd = 99;   /* never used: the rules read only the facts */
+  v[1].path = (char *) "/host/thing";
+  v[1].reach = *reach;
+  *objs = (struct host_objects){ .v = v, .upper = none, .work = none, .n = 2 };
+}
+
 struct rule_case
 {
   const char *id, *path;
   struct cfg c;
+  struct host_reach reach;   /* what the bind source at mounts[1] was judged to reach, if any */
 };
 
 #define WITH(...) ((struct cfg){ __VA_ARGS__ })
@@ -199,6 +215,9 @@ struct rule_case
                               "\"effective\":[\"" name "\"]}"
 #define CAP_CASE(bare) { "CASCO-CAP-" #bare, "process.capabilities.bounding[3]", WITH (CAPS ("CAP_" #bare)) }
 
+/* most cases judge no bind source: their reach is left out */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct rule_case rule_cases[] = {
   { "CASCO-SECCOMP-UNCONFINED", "linux.seccomp.defaultAction",
     WITH (.linux_ = ",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\"}") },
@@ -207,10 +226,19 @@ static const struct rule_case rule_cases[] = {
   CAP_CASE (BPF), CAP_CASE (PERFMON), CAP_CASE (SYS_TIME), CAP_CASE (NET_ADMIN),
   { "CASCO-MASKEDPATHS-EMPTY", "linux.maskedPaths", WITH (.linux_ = ",\"maskedPaths\":[]") },
   { "CASCO-MOUNT-HOST-PATH", "mounts[1].source",
-    WITH (.mounts = ",{\"destination\":\"/host\",\"type\":\"bind\",\"source\":\"/etc\",\"options\":[\"rbind\"]}") },
+    WITH (.mounts = ",{\"destination\":\"/host\",\"type\":\"bind\",\"source\":\"/etc\",\"options\":[\"rbind\"]}"),
+    { .system_tree = (char *) "is the host's /etc" } },
   { "CASCO-MOUNT-ENGINE-SOCKET", "mounts[1].source",
     WITH (.mounts = ",{\"destination\":\"/var/run/docker.sock\",\"type\":\"bind\",\"source\":\"/var/run/docker.sock\","
-                    "\"options\":[\"rbind\",\"ro\"]}") },
+                    "\"options\":[\"rbind\",\"ro\"]}"),
+    { .engine_socket = (char *) "is the host's /run/docker.sock" } },
+  { "CASCO-MOUNT-HOST-PROC", "mounts[1].source",
+    WITH (.mounts = ",{\"destination\":\"/hostproc\",\"type\":\"bind\",\"source\":\"/proc\",\"options\":[\"rbind\",\"ro\"]}"),
+    { .host_proc = (char *) "on the host's procfs" } },
+  { "CASCO-MOUNT-FSTYPE", "mounts[1].type",
+    WITH (.mounts = ",{\"destination\":\"/mnt\",\"type\":\"ext4\",\"source\":\"/dev/vda\"}") },
+  { "CASCO-MOUNT-CGROUP-WRITABLE", "mounts[1].options",
+    WITH (.mounts = ",{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup2\",\"source\":\"cgroup\"}") },
   { "CASCO-DEVICE-HOST", "linux.devices[0]",
     WITH (.linux_ = ",\"devices\":[{\"path\":\"/dev/sda\",\"type\":\"b\",\"major\":8,\"minor\":0}]") },
   { "CASCO-NS-HOST-PID", "linux.namespaces", WITH (.namespaces = ns_no_pid) },
@@ -221,6 +249,7 @@ static const struct rule_case rule_cases[] = {
   { "CASCO-LIMITS-MEMORY", "linux.resources.memory.limit", WITH (.resources = "\"memory\":{\"limit\":-1},\"pids\":{\"limit\":100}") },
   { "CASCO-LIMITS-PIDS", "linux.resources.pids.limit", WITH (.resources = "\"memory\":{\"limit\":268435456},\"pids\":{\"limit\":0}") },
 };
+#pragma GCC diagnostic pop
 
 static void
 every_rule_fires_on_its_minimal_config (void)
@@ -245,10 +274,14 @@ every_rule_fires_on_its_minimal_config (void)
       if (s == NULL)
         continue;
       const struct policy_rule *rule = policy_rule_find (rc->id);
+      struct host_object v[2], none[2];
+      struct host_objects objs;
+      struct policy_options o = { .sources = &objs };
+      judged_source (&objs, v, none, &rc->reach);
       for (int l = 0; l < POLICY_N_LEVELS; l++)
         {
           struct policy_findings f = { 0 };
-          size_t refused = policy_check (s, l, NULL, &f);
+          size_t refused = policy_check (s, l, &o, &f);
           const struct policy_finding *x = find_rule (&f, rc->id);
           if (x == NULL || f.n != 1)
             printf ("# %s at %s: %zu findings\n", rc->id, policy_level_name (l), f.n);
@@ -319,32 +352,70 @@ capabilities_are_found_by_any_spelling_with_exact_index (void)
 }
 
 static void
-bind_mounts_are_judged_by_where_they_lead (void)
+bind_mounts_are_judged_on_the_host_object (void)
 {
   struct policy_findings f = { 0 };
-  /* read-only system dirs and relative (bundle) sources are fine */
-  strict_findings (WITH (.mounts = ",{\"destination\":\"/e\",\"type\":\"bind\",\"source\":\"/etc\",\"options\":[\"rbind\",\"ro\"]}"
-                                   ",{\"destination\":\"/d\",\"type\":\"bind\",\"source\":\"data\",\"options\":[\"bind\"]}"
-                                   ",{\"destination\":\"/t\",\"type\":\"tmpfs\",\"source\":\"/etc\"}"), NULL, &f);
+  struct host_object v[2], none[2];
+  struct host_objects objs;
+  struct policy_options o = { .sources = &objs };
+  const struct cfg rw_bind = WITH (.mounts = ",{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/s\",\"options\":[\"rbind\"]}");
+  const struct cfg ro_bind = WITH (.mounts = ",{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/s\",\"options\":[\"rbind\",\"ro\"]}");
+  /* the spelling is not looked at: a source judged harmless passes */
+  judged_source (&objs, v, none, &(struct host_reach){ 0 });
+  strict_findings (WITH (.mounts = ",{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/etc\",\"options\":[\"rbind\"]}"), &o, &f);
   CHECK (f.n == 0);
   policy_findings_clear (&f);
-  /* below a system dir, through .. and //, and "ro" overridden by a later "rw" */
-  strict_findings (WITH (.mounts = ",{\"destination\":\"/e\",\"source\":\"/srv/../etc//shadow\",\"options\":[\"bind\",\"ro\",\"rw\"]}"), NULL, &f);
+  /* a system tree, writable: refused with the fix; read-only ("ro" last wins, or "rro") passes */
+  judged_source (&objs, v, none, &(struct host_reach){ .system_tree = (char *) "inside the host's /etc" });
+  strict_findings (rw_bind, &o, &f);
   const struct policy_finding *x = find_rule (&f, "CASCO-MOUNT-HOST-PATH");
-  CHECK (x && strcmp (x->path, "mounts[1].source") == 0);
+  CHECK (x && strcmp (x->path, "mounts[1].source") == 0 && x->fix && strstr (x->fix, "\"rro\""));
   policy_findings_clear (&f);
-  /* an engine socket by its name anywhere, or a directory holding one; read-only does not help */
-  strict_findings (WITH (.mounts = ",{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"/run/user/1000/podman/podman.sock\",\"options\":[\"ro\"]}"
-                                   ",{\"destination\":\"/b\",\"type\":\"bind\",\"source\":\"/var/run/containerd\",\"options\":[\"ro\"]}"
-                                   ",{\"destination\":\"/c\",\"type\":\"bind\",\"source\":\"/\",\"options\":[\"rbind\",\"ro\"]}"), NULL, &f);
-  CHECK (count_rule (&f, "CASCO-MOUNT-ENGINE-SOCKET") == 3);
-  CHECK (count_rule (&f, "CASCO-MOUNT-HOST-PATH") == 0);
+  strict_findings (ro_bind, &o, &f);
+  CHECK (f.n == 0);
   policy_findings_clear (&f);
-  /* a harmless-looking source that resolves to /etc on this host */
-  const char *const resolved[] = { "", "/etc" };
-  struct policy_options o = { .mount_sources = resolved, .n_mount_sources = 2 };
-  strict_findings (WITH (.mounts = ",{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/srv/link\",\"options\":[\"rbind\"]}"), &o, &f);
+  strict_findings (WITH (.mounts = ",{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/s\",\"options\":[\"bind\",\"ro\",\"rw\"]}"), &o, &f);
   CHECK (count_rule (&f, "CASCO-MOUNT-HOST-PATH") == 1);
+  policy_findings_clear (&f);
+  /* an engine socket and the host's procfs: read-only does not help */
+  judged_source (&objs, v, none, &(struct host_reach){ .engine_socket = (char *) "is the host's /run/docker.sock",
+                                                        .host_proc = (char *) "contains the host's /proc" });
+  strict_findings (ro_bind, &o, &f);
+  CHECK (count_rule (&f, "CASCO-MOUNT-ENGINE-SOCKET") == 1 && count_rule (&f, "CASCO-MOUNT-HOST-PROC") == 1);
+  policy_findings_clear (&f);
+  /* devices: read-only does not help, nodev does (rnodev when below a submount) */
+  judged_source (&objs, v, none, &(struct host_reach){ .devices = (char *) "contains the host's /dev",
+                                                        .devices_below = true });
+  strict_findings (ro_bind, &o, &f);
+  CHECK (count_rule (&f, "CASCO-DEVICE-HOST") == 1);
+  policy_findings_clear (&f);
+  strict_findings (WITH (.mounts = ",{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/s\",\"options\":[\"rbind\",\"nodev\"]}"), &o, &f);
+  CHECK (count_rule (&f, "CASCO-DEVICE-HOST") == 1);
+  policy_findings_clear (&f);
+  strict_findings (WITH (.mounts = ",{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/s\",\"options\":[\"rbind\",\"rnodev\"]}"), &o, &f);
+  CHECK (count_rule (&f, "CASCO-DEVICE-HOST") == 0);
+  policy_findings_clear (&f);
+}
+
+static void
+filesystems_outside_the_allowlist (void)
+{
+  struct policy_findings f = { 0 };
+  const char *types[] = { "ext4", "xfs", "binfmt_misc", "debugfs", "bpf", "nfs", "securityfs", "EXT4", "tmpfs " };
+  for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+    {
+      _cleanup_free_ char *mounts = xasprintf (",{\"destination\":\"/mnt\",\"type\":\"%s\",\"source\":\"/dev/vda\"}", types[i]);
+      strict_findings (WITH (.mounts = mounts), NULL, &f);
+      const struct policy_finding *x = find_rule (&f, "CASCO-MOUNT-FSTYPE");
+      CHECK (x && strcmp (x->path, "mounts[1].type") == 0);
+      policy_findings_clear (&f);
+    }
+  /* cgroup: writable without a cgroup namespace; "cgroup" is mounted as cgroup2 */
+  strict_findings (WITH (.mounts = ",{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\"}"), NULL, &f);
+  CHECK (count_rule (&f, "CASCO-MOUNT-CGROUP-WRITABLE") == 1);
+  policy_findings_clear (&f);
+  strict_findings (WITH (.mounts = ",{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup2\",\"source\":\"x\",\"options\":[\"ro\"]}"), NULL, &f);
+  CHECK (f.n == 0);
   policy_findings_clear (&f);
 }
 
@@ -595,7 +666,8 @@ main (void)
   RUN (every_rule_fires_on_its_minimal_config);
   RUN (seccomp_unconfined_means_nothing_denied);
   RUN (capabilities_are_found_by_any_spelling_with_exact_index);
-  RUN (bind_mounts_are_judged_by_where_they_lead);
+  RUN (bind_mounts_are_judged_on_the_host_object);
+  RUN (filesystems_outside_the_allowlist);
   RUN (device_rules_that_reach_disks_or_memory);
   RUN (namespaces_joined_are_host_only_when_they_are);
   RUN (root_needs_a_user_namespace_that_maps_it_elsewhere);

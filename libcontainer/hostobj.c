@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -104,12 +105,6 @@ walk_up (int dir_fd, bool same_fs, bool (*visit) (const struct stat *st, void *a
   return false;
 }
 
-static bool
-visit_same (const struct stat *st, void *arg)
-{
-  return same_object (st, arg);
-}
-
 /* A host path of our own lists, opened following its symlinks (/lib ->
    usr/lib, /var/run -> /run): these name the host's trees, not the config. */
 static int
@@ -162,30 +157,79 @@ visit_inside (const struct stat *st, void *arg)
   return false;
 }
 
-/* Is o the host tree `tree`, or (walking up from the tree) a directory
-   above it that the bind would show? */
+/* What casco knows of one host path of its lists, learnt once per process
+   (the host's own trees do not move under a create): its inode, and the
+   directories above it, each marked whether a non-recursive bind of it
+   shows the tree (no filesystem boundary in between). */
+struct known_path
+{
+  const char *path;
+  bool exists;
+  struct stat st;
+  size_t n_up;
+  struct { dev_t dev; ino_t ino; bool same_fs; } up[64];
+};
+
+static bool
+record_up (const struct stat *st, void *arg)
+{
+  struct known_path *k = arg;
+  if (k->n_up < sizeof k->up / sizeof k->up[0])
+    {
+      k->up[k->n_up].dev = st->st_dev;
+      k->up[k->n_up].ino = st->st_ino;
+      k->up[k->n_up].same_fs = st->st_dev == k->st.st_dev && (k->n_up == 0 || k->up[k->n_up - 1].same_fs);
+      k->n_up++;
+    }
+  return false;
+}
+
+static const struct known_path *
+known (const char *path)
+{
+  static struct known_path cache[64];
+  static size_t n;
+  for (size_t i = 0; i < n; i++)
+    if (strcmp (cache[i].path, path) == 0)
+      return &cache[i];
+  if (n == sizeof cache / sizeof cache[0])
+    abort ();   /* the lists above are longer than the cache: a bug here */
+  struct known_path *k = &cache[n++];
+  memset (k, 0, sizeof *k);
+  k->path = path;
+  _cleanup_close_ int fd = open_host_path (path, &k->st);
+  if (fd < 0)
+    return k;
+  k->exists = true;
+  /* a socket (not a directory): walk up from the directory holding it */
+  if (!S_ISDIR (k->st.st_mode))
+    {
+      _cleanup_free_ char *dir = xstrndup (path, (size_t) (strrchr (path, '/') - path));
+      struct stat dst;
+      close (fd);
+      fd = open_host_path (dir[0] ? dir : "/", &dst);
+      if (fd < 0)
+        return k;
+    }
+  walk_up (fd, false, record_up, k);
+  return k;
+}
+
+/* Is o the host path `tree`, or a directory above it that the bind shows? */
 static bool
 contains (const struct host_object *o, const char *tree, bool recursive)
 {
-  struct stat st;
-  _cleanup_close_ int fd = open_host_path (tree, &st);
-  if (fd < 0)
+  const struct known_path *k = known (tree);
+  if (!k->exists)
     return false;
-  if (same_object (&st, &o->st))
+  if (same_object (&k->st, &o->st))
     return true;
   if (!S_ISDIR (o->st.st_mode))
     return false;
-  if (!S_ISDIR (st.st_mode))
-    {
-      /* a socket: start from the directory holding it */
-      _cleanup_free_ char *dir = xstrndup (tree, strrchr (tree, '/') - tree);
-      int dfd = open_host_path (dir[0] ? dir : "/", &st);
-      if (dfd < 0)
-        return false;
-      close (fd);
-      fd = dfd;
-    }
-  return walk_up (fd, !recursive, visit_same, (void *) &o->st);
+  for (size_t i = 0; i < k->n_up; i++)
+    if (k->up[i].dev == o->st.st_dev && k->up[i].ino == o->st.st_ino && (recursive || k->up[i].same_fs))
+      return true;
+  return false;
 }
 
 static void
@@ -197,8 +241,10 @@ judge_system_tree (struct host_object *o, bool recursive)
   struct stat trees[n];
   for (size_t i = 0; i < n; i++)
     {
-      _cleanup_close_ int fd = open_host_path (host_whole_trees[i], &trees[i]);
-      if (fd < 0)
+      const struct known_path *k = known (host_whole_trees[i]);
+      if (k->exists)
+        trees[i] = k->st;
+      else
         memset (&trees[i], 0, sizeof trees[i]);
     }
   /* the object itself or a directory it lies in */
@@ -237,9 +283,7 @@ judge_system_tree (struct host_object *o, bool recursive)
     for (size_t i = 0; lists[l][i]; i++)
       if (contains (o, lists[l][i], recursive))
         {
-          struct stat st;
-          _cleanup_close_ int fd = open_host_path (lists[l][i], &st);
-          o->reach.system_tree = fd >= 0 && same_object (&st, &o->st)
+          o->reach.system_tree = same_object (&known (lists[l][i])->st, &o->st)
                                      ? xasprintf ("is the host's %s", lists[l][i])
                                      : xasprintf ("contains the host's %s", lists[l][i]);
           return;
@@ -286,20 +330,19 @@ judge_devices (struct host_object *o, bool recursive)
                                     major (o->st.st_rdev), minor (o->st.st_rdev));
       return;
     }
-  struct stat dev;
-  _cleanup_close_ int dev_fd = open_host_path ("/dev", &dev);
-  if (dev_fd < 0)
+  const struct known_path *dev = known ("/dev");
+  if (!dev->exists)
     return;
   /* a directory of the host's /dev filesystem, with every node in it */
-  if (S_ISDIR (o->st.st_mode) && o->st.st_dev == dev.st_dev)
+  if (S_ISDIR (o->st.st_mode) && o->st.st_dev == dev->st.st_dev)
     {
       o->reach.devices = xstrdup ("a directory of the host's /dev");
       return;
     }
-  if (S_ISDIR (o->st.st_mode) && walk_up (dev_fd, !recursive, visit_same, &o->st))
+  if (S_ISDIR (o->st.st_mode) && contains (o, "/dev", recursive))
     {
       o->reach.devices = xstrdup ("contains the host's /dev");
-      o->reach.devices_below = dev.st_dev != o->st.st_dev;
+      o->reach.devices_below = dev->st.st_dev != o->st.st_dev;
     }
 }
 
@@ -311,9 +354,7 @@ judge_proc (struct host_object *o, bool recursive)
       o->reach.host_proc = xstrdup ("on the host's procfs");
       return;
     }
-  struct stat proc;
-  _cleanup_close_ int proc_fd = open_host_path ("/proc", &proc);
-  if (proc_fd >= 0 && S_ISDIR (o->st.st_mode) && walk_up (proc_fd, !recursive, visit_same, &o->st))
+  if (S_ISDIR (o->st.st_mode) && contains (o, "/proc", recursive))
     o->reach.host_proc = xstrdup ("contains the host's /proc");
 }
 

@@ -9,7 +9,9 @@
 #include "casco/error.h"
 #include "casco/json.h"
 #include "casco/util.h"
+#include "caps.h"
 #include "policy.h"
+#include "seccomp.h"
 
 static void
 levels_text (FILE *f, const struct policy_rule *r)
@@ -115,8 +117,17 @@ audit_config (const char *json, size_t len, const char *name, enum policy_level 
     return -1;
   _cleanup_strv_ char **notes = policy_defaults_notes (spec);
   policy_apply_defaults (spec);
+  /* the masks and the program `run` would judge (and install), and the
+     operator's hooks_allowed: audit and run agree */
+  struct cap_sets caps;
+  __attribute__ ((cleanup (seccomp_program_clear))) struct seccomp_program prog = { 0 };
+  _cleanup_strv_ char **hooks_allowed = NULL;
+  if (caps_resolve (spec->process ? spec->process->capabilities : NULL, &caps, err) < 0
+      || seccomp_program_for_spec (spec, &prog, err) < 0 || policy_conf_hooks (&hooks_allowed, err) < 0)
+    return -1;
+  struct policy_options o = { .caps = &caps, .seccomp = &prog, .hooks_allowed = hooks_allowed };
   __attribute__ ((cleanup (policy_findings_clear))) struct policy_findings f = { 0 };
-  size_t refused = policy_check (spec, level, NULL, &f);
+  size_t refused = policy_check (spec, level, &o, &f);
   *passes = refused == 0;
   *report = as_json ? report_json (name, level, &f, refused, notes)
                     : report_text (name, level, &f, refused, notes);

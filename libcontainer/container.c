@@ -105,10 +105,7 @@ resolve_rootfs (const struct spec *s, const char *bundle, char **out, struct cas
 static int
 seccomp_for (const struct spec *spec, struct seccomp_program *out, struct casco_error **err)
 {
-  if (spec->linux_ && spec->linux_->seccomp)
-    return seccomp_compile (spec->linux_->seccomp, out, err);
-  casco_debug ("linux.seccomp absent: using casco's default profile");
-  return seccomp_default_program (out, err);
+  return seccomp_program_for_spec (spec, out, err);
 }
 
 /* exec: `judged` are the findings of the container's own process, which
@@ -119,6 +116,18 @@ enforce_policy (const struct casco_context *ctx, const struct spec *spec, const 
 {
   struct policy_options o = { .exec = exec, .judged = judged, .no_cgroup = no_cgroup };
   _cleanup_strv_ char **sources = NULL;
+  _cleanup_strv_ char **hooks_allowed = NULL;
+  /* the policy judges the masks and the program the init gets (exec
+     judges only its process: the container's program was judged at create) */
+  struct cap_sets caps;
+  __attribute__ ((cleanup (seccomp_program_clear))) struct seccomp_program prog = { 0 };
+  if (caps_resolve (spec->process ? spec->process->capabilities : NULL, &caps, err) < 0
+      || (!exec && seccomp_for (spec, &prog, err) < 0)
+      || policy_conf_hooks (&hooks_allowed, err) < 0)
+    return -1;
+  o.caps = &caps;
+  o.seccomp = exec ? NULL : &prog;
+  o.hooks_allowed = hooks_allowed;
   policy_options_from_host (spec, bundle, &o, &sources);
   return policy_enforce (spec, ctx->policy, &o, err);
 }

@@ -245,7 +245,7 @@ caps_union (const struct cap_sets *k)
 }
 
 static bool
-action_lets_through (const char *action)
+default_lets_through (const char *action)
 {
   return action && (strcmp (action, "SCMP_ACT_ALLOW") == 0 || strcmp (action, "SCMP_ACT_LOG") == 0
                     || strcmp (action, "SCMP_ACT_TRACE") == 0);
@@ -286,7 +286,7 @@ check_seccomp (struct check *c, const struct cap_sets *caps)
       list = more;
     }
   const struct spec_seccomp *sc = c->s->linux_ ? c->s->linux_->seccomp : NULL;
-  bool default_allows = sc && action_lets_through (sc->default_action);
+  bool default_allows = sc && default_lets_through (sc->default_action);
   add_fix (c, "CASCO-SECCOMP-UNCONFINED",
            xstrdup (default_allows ? "linux.seccomp.defaultAction" : "linux.seccomp.syscalls"),
            xasprintf ("%s: the compiled filter lets through %s", default_allows ? sc->default_action : "rules",

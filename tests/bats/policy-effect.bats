@@ -115,6 +115,23 @@ add_cap() {
 	done
 }
 
+@test "caps respelled: a NUL inside the name (\"CAP_SYS_ADMIN\\u0000x\") never reaches a mask: refused at every level, nothing runs" {
+	set_args sh -c 'echo casco-ran'
+	# jq would keep the escape as a real NUL: write the JSON text by hand
+	sed -i 's/"CAP_KILL"/"CAP_SYS_ADMIN\\u0000x", "CAP_KILL"/' "$BUNDLE/config.json"
+	grep -qF 'CAP_SYS_ADMIN\u0000x' "$BUNDLE/config.json" || fail "fixture edit failed"
+	local level
+	for level in strict baseline permissive; do
+		run casco --policy "$level" run --bundle "$BUNDLE" "$ID-$level"
+		assert_failure
+		assert_output_not_contains casco-ran
+		assert_output_contains '\u0000'
+		assert_no_leftovers "$ID-$level"
+		run casco audit --policy "$level" --bundle "$BUNDLE"
+		assert_status 2
+	done
+}
+
 @test "caps: the rules judge the resolved number: CAP_SYS_ADMIN in inheritable alone is refused at strict and baseline" {
 	add_cap inheritable CAP_SYS_ADMIN
 	refused CASCO-CAP-SYS_ADMIN 'process.capabilities.inheritable[0]' 'remove "CAP_SYS_ADMIN" from process.capabilities.inheritable'

@@ -149,8 +149,10 @@ caps_names (uint64_t mask)
   for (int c = 0; c <= kernel_last_cap () && c < 64; c++)
     if (mask & (UINT64_C (1) << c))
       {
-        const char *name = caps_name (c);
+        /* libcap's lowercase, as in the "capabilities after" text beside it */
+        char *name = cap_to_name (c);
         char *longer = xasprintf ("%s%s%s", list, list[0] ? "," : "", name ? name : "?");
+        cap_free (name);
         free (list);
         list = longer;
       }

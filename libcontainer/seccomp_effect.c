@@ -99,9 +99,15 @@ machine_abis (size_t *n, struct abi *native)
 {
   uint32_t arch = seccomp_arch_native ();
   if (arch == SCMP_ARCH_X86_64)
-    return *n = ARRAY_SIZE (abis_x86_64), abis_x86_64;
+    {
+      *n = ARRAY_SIZE (abis_x86_64);
+      return abis_x86_64;
+    }
   if (arch == SCMP_ARCH_AARCH64)
-    return *n = ARRAY_SIZE (abis_aarch64), abis_aarch64;
+    {
+      *n = ARRAY_SIZE (abis_aarch64);
+      return abis_aarch64;
+    }
   /* elsewhere the native ABI alone (libseccomp tokens are AUDIT_ARCH values) */
   *native = (struct abi){ "native", arch, arch, false };
   *n = 1;

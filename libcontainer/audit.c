@@ -12,6 +12,7 @@
 #include "cgroup.h"
 #include "judge.h"
 #include "policy.h"
+#include "seccomp.h"
 
 static void
 levels_text (FILE *f, const struct policy_rule *r)

@@ -107,10 +107,7 @@ resolve_rootfs (const struct spec *s, const char *bundle, char **out, struct cas
 static int
 seccomp_for (const struct spec *spec, struct seccomp_program *out, struct casco_error **err)
 {
-  if (spec->linux_ && spec->linux_->seccomp)
-    return seccomp_compile (spec->linux_->seccomp, out, err);
-  casco_debug ("linux.seccomp absent: using casco's default profile");
-  return seccomp_default_program (out, err);
+  return seccomp_program_for_spec (spec, out, err);
 }
 
 /* exec: `judged` are the findings of the container's own process, which
@@ -123,7 +120,19 @@ enforce_policy (const struct casco_context *ctx, const struct spec *spec, const 
 {
   struct policy_options o = { .exec = exec, .judged = judged, .no_cgroup = no_cgroup };
   if (in)
-    judge_options (in, &o);
+    {
+      judge_options (in, &o);
+      return policy_enforce (spec, ctx->policy, &o, err);
+    }
+  /* exec: its process's capabilities as they will be applied (the
+     container's program and mounts were judged at create) */
+  struct cap_sets caps;
+  _cleanup_strv_ char **hooks_allowed = NULL;
+  if (caps_resolve (spec->process ? spec->process->capabilities : NULL, &caps, err) < 0
+      || policy_conf_hooks (&hooks_allowed, err) < 0)
+    return -1;
+  o.caps = &caps;
+  o.hooks_allowed = hooks_allowed;
   return policy_enforce (spec, ctx->policy, &o, err);
 }
 
@@ -593,12 +602,14 @@ create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, 
   _cleanup_close_ int console_fd = -1;
   _cleanup_close_ int cgroup_fd = -1;
   if (open_console (spec->process, opts->console_socket, foreground, &console_fd, &l->console_peer, err) < 0
-      || caps_resolve (spec->process->capabilities, &c.caps, err) < 0
-      || lsm_check (spec, spec->process, err) < 0
-      || seccomp_for (spec, &c.seccomp, err) < 0)
+      || lsm_check (spec, spec->process, err) < 0)
     return -1;
-  /* The namespaces the policy judged, as the fds it judged; the bind trees
-     cloned from the sources it judged (before any container exists). */
+  /* What the policy judged is what the init gets: the capability masks,
+     the seccomp program, the namespaces as the fds it judged, and the bind
+     trees cloned from the sources it judged (before any container exists). */
+  c.caps = in->caps;
+  c.seccomp = in->seccomp;
+  in->seccomp = (struct seccomp_program){ 0 };
   c.ns = in->ns;
   in->ns = (struct ns_plan) NS_PLAN_EMPTY;
   __attribute__ ((cleanup (mount_bind_trees_freep))) int *bind_trees = NULL;

@@ -10,10 +10,13 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "casco/error.h"
 #include "casco/policy.h"
 #include "casco/util.h"
+#include "caps.h"
 #include "hostobj.h"
 #include "mount.h"
+#include "seccomp.h"
 
 #define R POLICY_REFUSE
 #define W POLICY_WARN
@@ -44,9 +47,9 @@ static const struct policy_rule rules[] = {
   { "CASCO-CAP-SYS_RAWIO", "CAP_SYS_RAWIO granted",
     "CAP_SYS_RAWIO gives raw access to I/O ports and device memory, which bypasses every kernel protection.",
     "D04", "5.3", "baseline", POLICY_CRITICAL, PROCESS, { R, R, W } },
-  { "CASCO-CAP-SYS_PTRACE", "CAP_SYS_PTRACE granted",
-    "CAP_SYS_PTRACE lets the container trace and inject code into any process it can see.",
-    "D04", "5.3", "baseline", POLICY_HIGH, PROCESS, { R, W, OK } },
+  { "CASCO-CAP-SYS_PTRACE", "CAP_SYS_PTRACE granted without a private user namespace",
+    "CAP_SYS_PTRACE lets the container trace and inject code into any process it can see, such as a runtime's exec helper before it drops privileges.",
+    "D04", "5.3", "baseline", POLICY_HIGH, PROCESS, { R, R, W } },
   { "CASCO-CAP-SYS_BOOT", "CAP_SYS_BOOT granted",
     "CAP_SYS_BOOT allows kexec_load and reboot, which can replace or stop the host kernel.",
     "D04", "5.3", "baseline", POLICY_HIGH, PROCESS, { R, R, W } },
@@ -71,6 +74,9 @@ static const struct policy_rule rules[] = {
   { "CASCO-CAP-NET_ADMIN", "CAP_NET_ADMIN granted",
     "CAP_NET_ADMIN lets the container reconfigure interfaces, routes and firewall rules of its network namespace.",
     "D03", "5.3", "baseline", POLICY_MEDIUM, PROCESS, { R, W, OK } },
+  { "CASCO-CAP-SYS_PTRACE-USERNS", "CAP_SYS_PTRACE granted in a private user namespace",
+    "CAP_SYS_PTRACE in a user namespace that does not map host root reaches only that namespace's processes, which still include a runtime's exec helper.",
+    "D04", "5.3", "baseline", POLICY_MEDIUM, PROCESS, { R, W, OK } },
 
   { "CASCO-MASKEDPATHS-EMPTY", "linux.maskedPaths emptied",
     "With nothing masked, /proc and /sys expose kernel memory, keys and host hardware to the container.",
@@ -114,6 +120,12 @@ static const struct policy_rule rules[] = {
   { "CASCO-LIMITS-PIDS", "no pids limit",
     "Without a pids limit a fork bomb in the container exhausts the host's process table.",
     "D07", "5.28", "-", POLICY_LOW, CONTAINER, { R, OK, OK } },
+  { "CASCO-USERNS-MAPS-HOST-ROOT", "user namespace maps host id 0",
+    "A uid or gid mapping that covers host id 0 makes some container id host root: files it leaves in host directories, such as a setuid binary, belong to root.",
+    "D01", "5.30", "restricted", POLICY_HIGH, CONTAINER, { R, R, W } },
+  { "CASCO-HOOKS", "hooks run host commands",
+    "Hooks run on the host as root with the runtime's privileges, outside every restriction of the container.",
+    "D04", "-", "-", POLICY_HIGH, CONTAINER, { R, W, OK } },
 };
 
 #undef R
@@ -237,66 +249,150 @@ add (struct check *c, const char *id, char *path, char *value)
   add_fix (c, id, path, value, NULL);
 }
 
-/* Actions that stop a syscall from doing its work.  LOG and ALLOW do not;
-   NOTIFY hands the decision to an agent, which is a confinement. */
-static bool
-seccomp_action_denies (const char *action)
+/* Every set at once: a capability in any of them reaches the process one
+   way or another (bounding for uid 0's exec, ambient across exec, ...). */
+static uint64_t
+caps_union (const struct cap_sets *k)
 {
-  return action && strcmp (action, "SCMP_ACT_ALLOW") != 0 && strcmp (action, "SCMP_ACT_LOG") != 0;
+  return k->bounding | k->effective | k->inheritable | k->permitted | k->ambient;
 }
 
-static void
-check_seccomp (struct check *c)
+static bool
+default_lets_through (const char *action)
 {
-  /* Absent is not unconfined: casco applies its default profile then. */
+  return action && (strcmp (action, "SCMP_ACT_ALLOW") == 0 || strcmp (action, "SCMP_ACT_LOG") == 0
+                    || strcmp (action, "SCMP_ACT_TRACE") == 0);
+}
+
+/* Judged by effect: the program the init will install, run over the
+   syscalls that lead out, on every ABI; whatever the profile's shape. */
+static void
+check_seccomp (struct check *c, const struct cap_sets *caps)
+{
+  if (c->opts->exec)
+    return;   /* a container-wide rule: create judged it */
+  __attribute__ ((cleanup (seccomp_program_clear))) struct seccomp_program own = { 0 };
+  const struct seccomp_program *p = c->opts->seccomp;
+  if (p == NULL)
+    {
+      struct casco_error *e = NULL;
+      if (seccomp_program_for_spec (c->s, &own, &e) < 0)
+        {
+          casco_error_free (e);   /* create fails on it before installing anything */
+          return;
+        }
+      p = &own;
+    }
+  __attribute__ ((cleanup (seccomp_program_clear))) struct seccomp_program reference = { 0 };
+  struct casco_error *e = NULL;
+  if (seccomp_default_program (&reference, &e) < 0)
+    casco_error_free (e);   /* no default linked in: every escape must be denied */
+  bool ptrace = (caps_union (caps) >> caps_from_name ("CAP_SYS_PTRACE")) & 1;
+  _cleanup_strv_ char **escapes = seccomp_effect_escapes (p, reference.insns ? &reference : NULL, ptrace);
+  if (escapes == NULL)
+    return;
+  _cleanup_free_ char *list = xstrdup ("");
+  for (size_t i = 0; escapes[i]; i++)
+    {
+      char *more = xasprintf ("%s%s%s", list, i ? "; " : "", escapes[i]);
+      free (list);
+      list = more;
+    }
   const struct spec_seccomp *sc = c->s->linux_ ? c->s->linux_->seccomp : NULL;
-  if (sc == NULL || seccomp_action_denies (sc->default_action))
-    return;
-  for (size_t i = 0; i < sc->n_syscalls; i++)
-    if (seccomp_action_denies (sc->syscalls[i].action) && strv_len (sc->syscalls[i].names) > 0)
-      return;
-  add (c, "CASCO-SECCOMP-UNCONFINED", xstrdup ("linux.seccomp.defaultAction"),
-       xasprintf ("%s, nothing denied", sc->default_action ? sc->default_action : "(none)"));
+  bool default_allows = sc && default_lets_through (sc->default_action);
+  add_fix (c, "CASCO-SECCOMP-UNCONFINED",
+           xstrdup (default_allows ? "linux.seccomp.defaultAction" : "linux.seccomp.syscalls"),
+           xasprintf ("%s: the compiled filter lets through %s", default_allows ? sc->default_action : "rules",
+                      list),
+           xasprintf ("deny %s (defaultAction SCMP_ACT_ERRNO, no rule that allows them, every ABI in "
+                      "linux.seccomp.architectures), or leave linux.seccomp out for casco's default profile",
+                      list));
 }
 
-/* "CAP_SYS_ADMIN", "cap_sys_admin" and "SYS_ADMIN" name the same capability. */
-static bool
-cap_is (const char *name, const char *bare)
+/* The first entry of any set that names capability `cap`; the sets as
+   written, resolved by the one function that made the masks. */
+static char *
+cap_path (const struct spec_capabilities *caps, int cap, char **sets_named)
 {
-  if (strncasecmp (name, "CAP_", 4) == 0)
-    name += 4;
-  return strcasecmp (name, bare) == 0;
-}
-
-static void
-check_caps (struct check *c)
-{
-  const struct spec_process *p = c->s->process;
-  if (p == NULL || p->capabilities == NULL)
-    return;
-  const struct spec_capabilities *caps = p->capabilities;
-  /* Bounding first: for uid 0 it is what exec grants; the others matter
-     when bounding is absent or the process gains them otherwise. */
   const struct { const char *name; char **v; } sets[] = {
     { "bounding", caps->bounding }, { "permitted", caps->permitted }, { "effective", caps->effective },
     { "inheritable", caps->inheritable }, { "ambient", caps->ambient },
   };
+  char *path = NULL;
+  *sets_named = NULL;
+  for (size_t s = 0; s < ARRAY_SIZE (sets); s++)
+    for (size_t i = 0; sets[s].v && sets[s].v[i]; i++)
+      if (caps_from_name (sets[s].v[i]) == cap)
+        {
+          if (path == NULL)
+            path = xasprintf ("process.capabilities.%s[%zu]", sets[s].name, i);
+          char *more = xasprintf ("%s%s%s", *sets_named ? *sets_named : "", *sets_named ? ", ." : "",
+                                  sets[s].name);
+          free (*sets_named);
+          *sets_named = more;
+          break;
+        }
+  return path ? path : xstrdup ("process.capabilities");
+}
+
+/* Container uid or gid ranges that contain host id 0 (the sum is taken in
+   64 bits: a range that wraps past 2^32-1 reaches 0 too). */
+static bool
+range_maps_host_root (const struct spec_id_mapping *m)
+{
+  return m->size > 0 && (m->host_id == 0 || (uint64_t) m->host_id + m->size > (uint64_t) UINT32_MAX + 1);
+}
+
+static bool
+mappings_map_host_root (const struct spec_id_mapping *m, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (range_maps_host_root (&m[i]))
+      return true;
+  return false;
+}
+
+/* A user namespace of its own (created, not joined) that maps no host id 0:
+   its capabilities reach only its own processes. */
+static bool
+private_userns (const struct spec *s)
+{
+  ssize_t i = -1;
+  for (size_t k = 0; s->linux_ && k < s->linux_->n_namespaces; k++)
+    if (s->linux_->namespaces[k].type == SPEC_NS_USER)
+      i = (ssize_t) k;
+  if (i < 0 || (s->linux_->namespaces[i].path && s->linux_->namespaces[i].path[0]))
+    return false;
+  return !mappings_map_host_root (s->linux_->uid_mappings, s->linux_->n_uid_mappings)
+         && !mappings_map_host_root (s->linux_->gid_mappings, s->linux_->n_gid_mappings);
+}
+
+/* Judged on the numbers caps_resolve made (what caps_apply will set), so
+   no spelling of a name reaches a mask unseen. */
+static void
+check_caps (struct check *c, const struct cap_sets *k)
+{
+  const struct spec_process *p = c->s->process;
+  if (p == NULL || p->capabilities == NULL)
+    return;
+  uint64_t granted = caps_union (k);
   size_t n_rules;
   const struct policy_rule *all = policy_rules (&n_rules);
   for (size_t r = 0; r < n_rules; r++)
     {
       if (strncmp (all[r].id, "CASCO-CAP-", 10) != 0)
         continue;
-      const char *bare = all[r].id + 10;
-      bool found = false;
-      for (size_t s = 0; s < sizeof sets / sizeof sets[0] && !found; s++)
-        for (size_t i = 0; sets[s].v && sets[s].v[i] && !found; i++)
-          if (cap_is (sets[s].v[i], bare))
-            {
-              add (c, all[r].id, xasprintf ("process.capabilities.%s[%zu]", sets[s].name, i),
-                   xstrdup (sets[s].v[i]));
-              found = true;
-            }
+      _cleanup_free_ char *name = xasprintf ("CAP_%s", all[r].id + 10);
+      int cap = caps_from_name (name);
+      if (cap < 0 || cap > 63 || !((granted >> cap) & 1))
+        continue;
+      const char *id = all[r].id;
+      if (strcmp (name, "CAP_SYS_PTRACE") == 0 && private_userns (c->s))
+        id = "CASCO-CAP-SYS_PTRACE-USERNS";
+      _cleanup_free_ char *sets = NULL;
+      char *path = cap_path (p->capabilities, cap, &sets);
+      add_fix (c, id, path, xstrdup (name),
+               xasprintf ("remove \"%s\" from process.capabilities.%s", name, sets ? sets : "*"));
     }
 }
 
@@ -599,6 +695,63 @@ check_limits (struct check *c)
          xstrdup (!pids ? "absent or unlimited" : "not enforced: no cgroup"));
 }
 
+static void
+check_mappings (struct check *c, const char *key, const char *what, const struct spec_id_mapping *m,
+                size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (range_maps_host_root (&m[i]))
+      add_fix (c, "CASCO-USERNS-MAPS-HOST-ROOT", xasprintf ("linux.%s[%zu]", key, i),
+               xasprintf ("containerID %u, hostID %u, size %u: covers host %s 0", m[i].container_id,
+                          m[i].host_id, m[i].size, what),
+               xasprintf ("map only unprivileged host %ss: no range of linux.%s may contain host %s 0 "
+                          "(start hostID at 1 or above, e.g. a range from /etc/sub%s)",
+                          what, key, what, what));
+}
+
+static void
+check_userns_maps (struct check *c)
+{
+  const struct spec_linux *l = c->s->linux_;
+  if (l == NULL)
+    return;
+  check_mappings (c, "uidMappings", "uid", l->uid_mappings, l->n_uid_mappings);
+  check_mappings (c, "gidMappings", "gid", l->gid_mappings, l->n_gid_mappings);
+}
+
+static bool
+hook_allowed (const struct check *c, const char *path)
+{
+  _cleanup_free_ char *clean = policy_clean_hook_path (path);
+  for (size_t i = 0; clean && c->opts->hooks_allowed && c->opts->hooks_allowed[i]; i++)
+    if (strcmp (clean, c->opts->hooks_allowed[i]) == 0)
+      return true;
+  return false;
+}
+
+static void
+check_hooks (struct check *c)
+{
+  const struct spec_hooks *h = &c->s->hooks;
+  const struct { const char *kind; const struct spec_hook *v; size_t n; } kinds[] = {
+    { "prestart", h->prestart, h->n_prestart },
+    { "createRuntime", h->create_runtime, h->n_create_runtime },
+    { "createContainer", h->create_container, h->n_create_container },
+    { "startContainer", h->start_container, h->n_start_container },
+    { "poststart", h->poststart, h->n_poststart },
+    { "poststop", h->poststop, h->n_poststop },
+  };
+  for (size_t k = 0; k < ARRAY_SIZE (kinds); k++)
+    for (size_t i = 0; i < kinds[k].n; i++)
+      {
+        const char *path = kinds[k].v[i].path ? kinds[k].v[i].path : "";
+        if (!hook_allowed (c, path))
+          add_fix (c, "CASCO-HOOKS", xasprintf ("hooks.%s[%zu].path", kinds[k].kind, i), xstrdup (path),
+                   xasprintf ("remove the hook, or an operator lists \"%s\" in hooks_allowed of "
+                              POLICY_CONF_PATH " (or $" POLICY_CONF_ENV ")", path));
+      }
+}
+
 size_t
 policy_check (const struct spec *s, enum policy_level level, const struct policy_options *opts,
               struct policy_findings *out)
@@ -607,14 +760,26 @@ policy_check (const struct spec *s, enum policy_level level, const struct policy
   if ((unsigned) level >= POLICY_N_LEVELS)
     level = POLICY_STRICT;
   struct check c = { .s = s, .level = level, .opts = opts ? opts : &none, .out = out };
+  /* the masks the init applies: given, or made by that same function */
+  struct cap_sets caps = { 0 };
+  if (opts && opts->caps)
+    caps = *opts->caps;
+  else if (s->process)
+    {
+      struct casco_error *e = NULL;
+      if (caps_resolve (s->process->capabilities, &caps, &e) < 0)
+        casco_error_free (e);   /* spec_validate refuses such a config first */
+    }
   /* table order, so reports read the same way every time */
-  check_seccomp (&c);
-  check_caps (&c);
+  check_seccomp (&c, &caps);
+  check_caps (&c, &caps);
   check_masked_paths (&c);
   check_mounts (&c);
   check_devices (&c);
   check_namespaces (&c);
   check_process (&c);
   check_limits (&c);
+  check_userns_maps (&c);
+  check_hooks (&c);
   return c.refused;
 }

@@ -610,6 +610,7 @@ create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, 
   c.rootfs.new_netns = c.ns.create[SPEC_NS_NETWORK];
   c.rootfs.new_ipcns = c.ns.create[SPEC_NS_IPC];
   c.rootfs.new_utsns = c.ns.create[SPEC_NS_UTS];
+  c.rootfs.nodev = !cg->use;
   c.env = process_env (spec->process, &extra_fds);
   c.preserve_fds = opts->preserve_fds + extra_fds;
 

@@ -986,6 +986,22 @@ mount_fs (const struct mount_env *env, const struct spec_mount *m, const struct 
   return apply_propagation (mnt, p, what, err);
 }
 
+/* Without a device cgroup, nodev is what keeps device nodes from opening:
+   no option of the config ("dev", "rdev", a remount) may clear it.  devpts
+   keeps its nodes (the ptys); a remount only may not clear it, since it may
+   name /dev/pts. */
+static void
+mount_plan_force_nodev (struct mount_plan *p)
+{
+  p->attr_clr &= ~(uint64_t) MOUNT_ATTR_NODEV;
+  p->o.rec_attr_clr &= ~(uint64_t) MOUNT_ATTR_NODEV;
+  if (p->kind == MOUNT_KIND_REMOUNT || (p->kind == MOUNT_KIND_FS && strcmp (p->fstype, "devpts") == 0))
+    return;
+  p->attr_set |= MOUNT_ATTR_NODEV;
+  if (p->recursive)
+    p->o.rec_attr_set |= MOUNT_ATTR_NODEV;
+}
+
 /* --explain: what was mounted where, with which options, and why it matters. */
 static void
 explain_mount (const struct mount_env *env, const struct spec_mount *m, const struct mount_plan *p)
@@ -1017,6 +1033,8 @@ mount_perform (const struct mount_env *env, const struct spec_mount *m, size_t i
   __attribute__ ((cleanup (mount_plan_clearp))) struct mount_plan p;
   if (mount_plan_build (m, index, &p, err) < 0)
     return -1;
+  if (env->nodev)
+    mount_plan_force_nodev (&p);
   _cleanup_free_ char *what = xasprintf ("mounts[%zu] (%s on `%s`)", index,
                                          p.kind == MOUNT_KIND_BIND ? "bind" : p.fstype, p.dest);
   casco_debug ("%s", what);

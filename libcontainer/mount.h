@@ -101,6 +101,7 @@ struct mount_env
   int rootfs_fd;                /* O_PATH fd of the container root (the rootfs bind mount) */
   const char *bundle_path;      /* relative bind sources resolve from here */
   bool new_userns, new_netns;
+  bool nodev;                   /* no device cgroup: every mount but devpts is made nodev */
 };
 
 /* Perform mounts[index]. */

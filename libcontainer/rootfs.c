@@ -491,12 +491,21 @@ write_sysctls (const struct rootfs_config *c, struct casco_error **err)
 }
 
 /* Open a masked/read-only path inside the root; -1 with *skip when it is
-   absent (the spec says to ignore those). */
+   absent (the spec says to ignore those).  The path is opened in the form
+   the policy judged (mount_clean_path: "//", "/./", ".." and a trailing
+   "/" folded), so "/proc/mounts/../kcore" masks /proc/kcore as the policy
+   counted it, instead of failing on a symlink the kernel would follow. */
 static int
 open_listed_path (int root_fd, const char *path, const char *json, bool *skip, struct casco_error **err)
 {
   *skip = false;
-  int fd = inroot_open (root_fd, path, O_PATH, 0);
+  if (path[0] == '\0')
+    {
+      *skip = true;   /* names nothing; the policy does not count it either */
+      return -1;
+    }
+  _cleanup_free_ char *clean = mount_clean_path (path);
+  int fd = inroot_open (root_fd, clean, O_PATH, 0);
   if (fd >= 0)
     return fd;
   if (errno == ENOENT || errno == ENOTDIR)

@@ -516,6 +516,15 @@ sysfs_unconfined (struct check *c)
   return NULL;
 }
 
+/* A config's path shown in a finding: the start of it, so that a huge
+   destination still gives a one-line error. */
+#define SHOWN_MAX 200
+static const char *
+ellipsis (const char *s)
+{
+  return strlen (s) > SHOWN_MAX ? "..." : "";
+}
+
 /* Every procfs must be the one at /proc and every sysfs the one at /sys:
    maskedPaths and readonlyPaths cover those only.  A sysfs is read-only
    unless the config says "rw" (or "rrw", or remounts it so) and the
@@ -535,7 +544,7 @@ check_proc_sys_mounts (struct check *c)
       bool proc = mount_is_new_fs (m, "proc"), sysfs = mount_is_new_fs (m, "sysfs");
       if ((proc && strcmp (dest, "/proc") != 0) || (sysfs && strcmp (dest, "/sys") != 0))
         add_fix (c, "CASCO-MOUNT-PROCSYS-ELSEWHERE", xasprintf ("mounts[%zu].destination", i),
-                 xasprintf ("%s on %s", m->type, m->destination),
+                 xasprintf ("%s on %.*s%s", m->type, SHOWN_MAX, m->destination, ellipsis (m->destination)),
                  xasprintf ("remove mounts[%zu]: the container's %s is at %s", i, m->type,
                             proc ? "/proc" : "/sys"));
       if (!sysfs)
@@ -558,7 +567,8 @@ check_proc_sys_mounts (struct check *c)
         why = sysfs_unconfined (c), why_known = true;
       if (why)
         add_fix (c, "CASCO-MOUNT-SYSFS-RW", xasprintf ("mounts[%zd].options", asked),
-                 xasprintf ("sysfs on %s writable, with %s", m->destination, why),
+                 xasprintf ("sysfs on %.*s%s writable, with %s", SHOWN_MAX, m->destination,
+                            ellipsis (m->destination), why),
                  xasprintf ("remove \"rw\" and \"rrw\" from mounts[%zd].options (casco mounts sysfs "
                             "read-only), or give the container its own network namespace and a user "
                             "namespace that does not map host root", asked));

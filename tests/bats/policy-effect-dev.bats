@@ -7,7 +7,11 @@
 # devpts nodev and lets only the nodes it creates open, each a mount of its
 # own.  Every attack here reads at most 512 bytes and writes only /dev/null.
 #
-# Each test was shown red on the code before (CASCO=/tmp/base/casco).
+# Each test was shown red on the code before (CASCO=/tmp/base/casco).  Where
+# the host itself may not open its disk (some VMs: EPERM even for root),
+# the block-node tests tell nodev's refusal (EACCES, "Permission denied",
+# at open, before any driver) from that; the fuse and /dev/null tests show
+# nodes that really opened before.
 
 load helpers
 

@@ -613,7 +613,7 @@ create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, 
   c.ns = in->ns;
   in->ns = (struct ns_plan) NS_PLAN_EMPTY;
   __attribute__ ((cleanup (mount_bind_trees_freep))) int *bind_trees = NULL;
-  if (mount_bind_trees (spec, &in->sources, &bind_trees, err) < 0)
+  if (mount_bind_trees (spec, &in->sources, !cg->use, &bind_trees, err) < 0)
     return -1;
   c.rootfs.bind_trees = bind_trees;
   /* With a cgroup, a first state (no pid yet) names it before it exists, so
@@ -632,6 +632,7 @@ create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, 
   c.rootfs.new_netns = c.ns.create[SPEC_NS_NETWORK];
   c.rootfs.new_ipcns = c.ns.create[SPEC_NS_IPC];
   c.rootfs.new_utsns = c.ns.create[SPEC_NS_UTS];
+  c.rootfs.nodev = !cg->use;
   c.env = process_env (spec->process, &extra_fds);
   c.preserve_fds = opts->preserve_fds + extra_fds;
 

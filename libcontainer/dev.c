@@ -123,8 +123,32 @@ dev_bind_host (int parent, const char *name, const struct dev_node *d, const cha
   return mount_attach (tree, target, json_path, err);
 }
 
+/* No device cgroup: the mount holding the node is nodev.  The node casco
+   made (or the image's, when it is the very device asked for) becomes a
+   mount of its own without nodev, so it alone opens; a mount of a single
+   node gives no directory to mknod anything else into. */
 static int
-dev_create (int rootfs_fd, const struct dev_node *d, bool new_userns, const char *json_path,
+dev_expose (int parent, const char *name, const struct dev_node *d, const char *json_path,
+            struct casco_error **err)
+{
+  _cleanup_close_ int node = sys_openat2 (parent, name, O_PATH | O_CLOEXEC, LEAF_RESOLVE, 0);
+  struct stat st;
+  if (node < 0 || fstat (node, &st) < 0)
+    return casco_error_set (err, errno, "%s: opening `%s`", json_path, d->path);
+  dev_t want = makedev ((unsigned int) d->major, (unsigned int) d->minor);
+  if ((st.st_mode & S_IFMT) != dev_type_bits (d->type) || st.st_rdev != want)
+    return casco_error_config (err, json_path, "`%s` in the rootfs is not device %c %" PRId64 ":%" PRId64
+                               "; refusing to let it open", d->path, d->type, d->major, d->minor);
+  _cleanup_close_ int tree = open_tree (node, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+  if (tree < 0)
+    return casco_error_set (err, errno, "%s: cloning `%s`", json_path, d->path);
+  if (mount_set_attr (tree, false, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, MOUNT_ATTR_NODEV, 0, json_path, err) < 0)
+    return -1;
+  return mount_attach (tree, node, json_path, err);
+}
+
+static int
+dev_create (int rootfs_fd, const struct dev_node *d, bool new_userns, bool nodev, const char *json_path,
             struct casco_error **err)
 {
   if (dev_type_bits (d->type) == 0)
@@ -145,9 +169,14 @@ dev_create (int rootfs_fd, const struct dev_node *d, bool new_userns, const char
     return casco_error_config (err, json_path, "`%s` is a symlink in the rootfs; refusing to make a "
                                                "device through it", clean);
 #endif
-  if (d->type == 'p' || !new_userns)
+  if (d->type == 'p')
     return dev_mknod (parent, name, d, json_path, err);
-  return dev_bind_host (parent, name, d, json_path, err);
+  /* the host's node, bound: a mount without nodev already */
+  if (new_userns)
+    return dev_bind_host (parent, name, d, json_path, err);
+  if (dev_mknod (parent, name, d, json_path, err) < 0)
+    return -1;
+  return nodev ? dev_expose (parent, name, d, json_path, err) : 0;
 }
 
 /* On the image's own /dev (no mounts[] entry) a read-only rootfs only
@@ -165,12 +194,13 @@ tolerate_readonly_image (bool strict, struct casco_error **local, struct casco_e
 }
 
 static int
-dev_create_all (int rootfs_fd, const struct spec *s, bool new_userns, bool strict, struct casco_error **err)
+dev_create_all (int rootfs_fd, const struct spec *s, bool new_userns, bool nodev, bool strict,
+                struct casco_error **err)
 {
   for (size_t i = 0; i < ARRAY_SIZE (default_devices); i++)
     {
       _cleanup_error_ struct casco_error *local = NULL;
-      if (dev_create (rootfs_fd, &default_devices[i], new_userns, default_devices[i].path, &local) < 0
+      if (dev_create (rootfs_fd, &default_devices[i], new_userns, nodev, default_devices[i].path, &local) < 0
           && tolerate_readonly_image (strict, &local, err) < 0)
         return -1;
     }
@@ -188,7 +218,7 @@ dev_create_all (int rootfs_fd, const struct spec *s, bool new_userns, bool stric
       if (d.path == NULL)
         return casco_error_config (err, json_path, "a device needs a path");
       _cleanup_error_ struct casco_error *local = NULL;
-      if (dev_create (rootfs_fd, &d, new_userns, json_path, &local) < 0
+      if (dev_create (rootfs_fd, &d, new_userns, nodev, json_path, &local) < 0
           && tolerate_readonly_image (strict, &local, err) < 0)
         return -1;
     }
@@ -229,7 +259,7 @@ dev_std_symlinks (int dev_fd, bool strict, struct casco_error **err)
 }
 
 int
-dev_setup (int rootfs_fd, const struct spec *s, bool new_userns, struct casco_error **err)
+dev_setup (int rootfs_fd, const struct spec *s, bool new_userns, bool nodev, struct casco_error **err)
 {
   ssize_t idx = dev_mount_index (s);
   /* The engine brought its own /dev: it is the engine's to populate (runc). */
@@ -242,7 +272,7 @@ dev_setup (int rootfs_fd, const struct spec *s, bool new_userns, struct casco_er
 
   /* umask 0 while creating: modes must be exactly fileMode. */
   mode_t saved = umask (0);
-  int r = dev_create_all (rootfs_fd, s, new_userns, strict, err);
+  int r = dev_create_all (rootfs_fd, s, new_userns, nodev, strict, err);
   umask (saved);
   if (r < 0)
     return -1;

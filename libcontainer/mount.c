@@ -981,6 +981,22 @@ mount_fs (const struct mount_env *env, const struct spec_mount *m, const struct 
   return apply_propagation (mnt, p, what, err);
 }
 
+/* Without a device cgroup, nodev is what keeps device nodes from opening:
+   no option of the config ("dev", "rdev", a remount) may clear it.  devpts
+   keeps its nodes (the ptys); a remount only may not clear it, since it may
+   name /dev/pts. */
+static void
+mount_plan_force_nodev (struct mount_plan *p)
+{
+  p->attr_clr &= ~(uint64_t) MOUNT_ATTR_NODEV;
+  p->o.rec_attr_clr &= ~(uint64_t) MOUNT_ATTR_NODEV;
+  if (p->kind == MOUNT_KIND_REMOUNT || (p->kind == MOUNT_KIND_FS && strcmp (p->fstype, "devpts") == 0))
+    return;
+  p->attr_set |= MOUNT_ATTR_NODEV;
+  if (p->recursive)
+    p->o.rec_attr_set |= MOUNT_ATTR_NODEV;
+}
+
 /* --explain: what was mounted where, with which options, and why it matters. */
 static void
 explain_mount (const struct mount_env *env, const struct spec_mount *m, const struct mount_plan *p)
@@ -1012,6 +1028,8 @@ mount_perform (const struct mount_env *env, const struct spec_mount *m, size_t i
   __attribute__ ((cleanup (mount_plan_clearp))) struct mount_plan p;
   if (mount_plan_build (m, index, &p, err) < 0)
     return -1;
+  if (env->nodev)
+    mount_plan_force_nodev (&p);
   _cleanup_free_ char *what = xasprintf ("mounts[%zu] (%s on `%s`)", index,
                                          p.kind == MOUNT_KIND_BIND ? "bind" : p.fstype, p.dest);
   casco_debug ("%s", what);
@@ -1047,12 +1065,14 @@ mount_bind_trees_freep (int **trees)
 }
 
 static int
-clone_bind_tree (const struct spec_mount *m, size_t index, const struct host_object *src, int *out,
+clone_bind_tree (const struct spec_mount *m, size_t index, const struct host_object *src, bool nodev, int *out,
                  struct casco_error **err)
 {
   __attribute__ ((cleanup (mount_plan_clearp))) struct mount_plan p;
   if (mount_plan_build (m, index, &p, err) < 0)
     return -1;
+  if (nodev)
+    mount_plan_force_nodev (&p);
   _cleanup_free_ char *what = xasprintf ("mounts[%zu] (bind on `%s`)", index, p.dest);
   unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (p.recursive ? AT_RECURSIVE : 0);
   /* the very object the policy judged: no path is looked up again */
@@ -1069,7 +1089,8 @@ clone_bind_tree (const struct spec_mount *m, size_t index, const struct host_obj
 }
 
 int
-mount_bind_trees (const struct spec *s, const struct host_objects *sources, int **trees, struct casco_error **err)
+mount_bind_trees (const struct spec *s, const struct host_objects *sources, bool nodev, int **trees,
+                  struct casco_error **err)
 {
   int *v = xmalloc0 ((s->n_mounts + 1) * sizeof *v);
   for (size_t i = 0; i < s->n_mounts; i++)
@@ -1077,7 +1098,7 @@ mount_bind_trees (const struct spec *s, const struct host_objects *sources, int 
   v[s->n_mounts] = INT_MIN;   /* the end, for mount_bind_trees_freep */
   *trees = v;
   for (size_t i = 0; i < s->n_mounts && i < sources->n; i++)
-    if (sources->v[i].fd >= 0 && clone_bind_tree (&s->mounts[i], i, &sources->v[i], &v[i], err) < 0)
+    if (sources->v[i].fd >= 0 && clone_bind_tree (&s->mounts[i], i, &sources->v[i], nodev, &v[i], err) < 0)
       return -1;
   return 0;
 }

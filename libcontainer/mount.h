@@ -102,16 +102,18 @@ struct mount_env
   const int *bind_trees;        /* per mounts[] index: the detached tree mount_bind_trees cloned, or -1 */
   const char *bundle_path;      /* relative bind sources resolve from here */
   bool new_userns, new_netns;
+  bool nodev;                   /* no device cgroup: every mount but devpts is made nodev */
 };
 
 /* Parent side, before the container exists: clone the tree of every bind
    source from the fd the policy judged (open_tree(OPEN_TREE_CLONE) in the
    host's mount namespace, where that fd lives) and give it the top-level
-   attributes (ro, nosuid, nodev...) it will have.  *trees gets one fd per
+   attributes (ro, nosuid, nodev...) it will have (nodev forced when no
+   device cgroup will filter devices: see mount_env.nodev).  *trees gets one fd per
    mounts[] entry (-1 for others), close-on-exec; free with
    mount_bind_trees_freep. */
 struct host_objects;
-int mount_bind_trees (const struct spec *s, const struct host_objects *sources, int **trees,
+int mount_bind_trees (const struct spec *s, const struct host_objects *sources, bool nodev, int **trees,
                       struct casco_error **err);
 void mount_bind_trees_freep (int **trees);
 

@@ -29,6 +29,21 @@ static const char *const default_caps[] = {
   "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE", NULL,
 };
 
+/* A sysfs whose options say neither "ro" nor "rw" is mounted read-only:
+   writable it reaches host-wide kernel knobs, so only an explicit "rw"
+   (which the policy then judges) gets that. */
+static bool
+sysfs_says_neither (const struct spec_mount *m)
+{
+  if (m->type == NULL || strcmp (m->type, "sysfs") != 0 || mount_is_bind (m))
+    return false;
+  for (size_t i = 0; m->options && m->options[i]; i++)
+    if (strcmp (m->options[i], "ro") == 0 || strcmp (m->options[i], "rw") == 0
+        || strcmp (m->options[i], "remount") == 0)
+      return false;
+  return true;
+}
+
 void
 policy_apply_defaults (struct spec *s)
 {
@@ -56,6 +71,12 @@ policy_apply_defaults (struct spec *s)
       s->linux_->readonly_paths = strv_dup ((char *const *) default_readonly_paths);
       casco_debug ("linux.readonlyPaths absent: defaulting to the standard set");
     }
+  for (size_t i = 0; i < s->n_mounts; i++)
+    if (sysfs_says_neither (&s->mounts[i]))
+      {
+        s->mounts[i].options = strv_append (s->mounts[i].options, "ro");
+        casco_debug ("mounts[%zu]: sysfs says neither \"ro\" nor \"rw\": mounted read-only", i);
+      }
 }
 
 void
@@ -83,6 +104,13 @@ policy_defaults_notes (const struct spec *s)
     notes = strv_append (notes, "linux.maskedPaths: absent; casco masks the standard /proc and /sys paths");
   if (s->linux_ && s->linux_->readonly_paths == NULL)
     notes = strv_append (notes, "linux.readonlyPaths: absent; casco makes the standard /proc paths read-only");
+  for (size_t i = 0; i < s->n_mounts; i++)
+    if (sysfs_says_neither (&s->mounts[i]))
+      {
+        _cleanup_free_ char *n = xasprintf ("mounts[%zu].options: sysfs says neither \"ro\" nor \"rw\"; "
+                                            "casco mounts it read-only", i);
+        notes = strv_append (notes, n);
+      }
   if (s->linux_ && s->linux_->seccomp == NULL)
     notes = strv_append (notes, "linux.seccomp: absent; casco applies its default profile "
                                 "(unlisted syscalls fail with EPERM)");

@@ -81,6 +81,14 @@ static const struct policy_rule rules[] = {
   { "CASCO-MASKEDPATHS-EMPTY", "linux.maskedPaths emptied",
     "With nothing masked, /proc and /sys expose kernel memory, keys and host hardware to the container.",
     "D04", "5.4", "baseline", POLICY_HIGH, CONTAINER, { R, R, W } },
+  { "CASCO-MASKEDPATHS-MISSING", "an essential /proc or /sys path left unmasked",
+    "Every engine masks these: unmasked they leak kernel memory (/proc/kcore), the kernel keyring, kernel "
+    "timers and scheduler state, and host firmware tables.",
+    "D04", "5.4", "baseline", POLICY_HIGH, CONTAINER, { R, R, W } },
+  { "CASCO-READONLYPATHS-MISSING", "an essential /proc path left writable",
+    "Every engine makes these read-only: writable, /proc/sys and /proc/sysrq-trigger change or crash the host "
+    "kernel (core_pattern runs a program as host root).",
+    "D04", "5.4", "baseline", POLICY_HIGH, CONTAINER, { R, R, W } },
   { "CASCO-MOUNT-HOST-PATH", "host system directory bind-mounted read-write",
     "A writable bind mount of a host system directory lets the container change the host itself.",
     "D04", "5.5", "baseline", POLICY_CRITICAL, CONTAINER, { R, R, W } },
@@ -96,6 +104,15 @@ static const struct policy_rule rules[] = {
   { "CASCO-MOUNT-CGROUP-WRITABLE", "host cgroup tree writable",
     "A writable cgroup filesystem without a cgroup namespace lets the container change the host's limits and move host processes.",
     "D04", "5.5", "baseline", POLICY_HIGH, CONTAINER, { R, R, W } },
+  { "CASCO-MOUNT-PROCSYS-ELSEWHERE", "procfs or sysfs mounted outside /proc or /sys",
+    "maskedPaths and readonlyPaths cover only /proc and /sys: a second procfs or sysfs elsewhere is unmasked "
+    "and, as root, writable (its sys/kernel/core_pattern runs a program as host root).",
+    "D04", "5.4", "baseline", POLICY_CRITICAL, CONTAINER, { R, R, W } },
+  { "CASCO-MOUNT-SYSFS-RW", "sysfs writable without a private network and user namespace",
+    "A writable sysfs as real root reaches host-wide kernel knobs (/sys/kernel/uevent_helper runs a program as "
+    "host root, /sys/power/state suspends the host); only a private user namespace that does not map host root, "
+    "with a private network namespace, confines it.",
+    "D04", "5.4", "baseline", POLICY_CRITICAL, CONTAINER, { R, R, W } },
   { "CASCO-DEVICE-HOST", "host block device or kernel memory device accessible",
     "Access to host block devices or /dev/mem, /dev/kmem, /dev/port reads and writes the host's disks or memory directly.",
     "D04", "5.17", "baseline", POLICY_CRITICAL, CONTAINER, { R, R, W } },
@@ -396,12 +413,68 @@ check_caps (struct check *c, const struct cap_sets *k)
     }
 }
 
+/* What every engine hides or protects: the intersection of casco's,
+   Docker 20.10's, containerd's and Podman's default lists. */
+static const char *const essential_masked[] = {
+  "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+  "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", NULL,
+};
+static const char *const essential_readonly[] = {
+  "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
+};
+
+/* path is dir or below it (both cleaned). */
+static bool
+path_within (const char *path, const char *dir)
+{
+  size_t n = strlen (dir);
+  if (n == 1 && dir[0] == '/')
+    return path[0] == '/';
+  return strncmp (path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* Does a listed path cover `want`?  Each entry is judged as the kernel will
+   resolve it ("/proc//kcore", "/proc/../proc/kcore/" are /proc/kcore), and
+   an entry covers what lies below it (masks and read-only binds hide or
+   protect the whole subtree). */
+static bool
+list_covers (char *const *list, const char *want)
+{
+  for (size_t i = 0; list && list[i]; i++)
+    {
+      /* "" names nothing (rootfs_finalize skips it), never "/" */
+      if (list[i][0] == '\0')
+        continue;
+      _cleanup_free_ char *clean = mount_clean_path (list[i]);
+      if (path_within (want, clean))
+        return true;
+    }
+  return false;
+}
+
 static void
 check_masked_paths (struct check *c)
 {
+  const struct spec_linux *l = c->s->linux_;
   /* NULL (absent) gets the standard set from policy_apply_defaults. */
-  if (c->s->linux_ && c->s->linux_->masked_paths && c->s->linux_->masked_paths[0] == NULL)
-    add (c, "CASCO-MASKEDPATHS-EMPTY", xstrdup ("linux.maskedPaths"), xstrdup ("[]"));
+  if (l == NULL)
+    return;
+  bool emptied = l->masked_paths && l->masked_paths[0] == NULL;
+  if (emptied)
+    add_fix (c, "CASCO-MASKEDPATHS-EMPTY", xstrdup ("linux.maskedPaths"), xstrdup ("[]"),
+             xstrdup ("leave linux.maskedPaths out (casco masks the standard set) or list at least the "
+                      "essential paths"));
+  for (size_t i = 0; l->masked_paths && !emptied && essential_masked[i]; i++)
+    if (!list_covers (l->masked_paths, essential_masked[i]))
+      add_fix (c, "CASCO-MASKEDPATHS-MISSING", xstrdup ("linux.maskedPaths"), xstrdup (essential_masked[i]),
+               xasprintf ("add \"%s\" to linux.maskedPaths", essential_masked[i]));
+  /* a masked path is protected too: nothing of it can be written */
+  for (size_t i = 0; l->readonly_paths && essential_readonly[i]; i++)
+    if (!list_covers (l->readonly_paths, essential_readonly[i])
+        && !list_covers (l->masked_paths, essential_readonly[i]))
+      add_fix (c, "CASCO-READONLYPATHS-MISSING", xstrdup ("linux.readonlyPaths"),
+               xstrdup (essential_readonly[i]),
+               xasprintf ("add \"%s\" to linux.readonlyPaths", essential_readonly[i]));
 }
 
 /* Filesystems a container may get at baseline: none takes a host block
@@ -447,7 +520,8 @@ check_bind_source (struct check *c, size_t i, const struct mount_plan *p, const 
     add_fix (c, "CASCO-MOUNT-ENGINE-SOCKET", xasprintf ("mounts[%zu].source", i),
              xasprintf ("%s: %s", o->path, r->engine_socket),
              xasprintf ("remove mounts[%zu] (read-only does not stop connect())", i));
-  if (r->devices && !plan_nodev (p, r->devices_below))
+  /* without a device cgroup every mount is nodev anyway (mount.c) */
+  if (r->devices && !c->opts->no_cgroup && !plan_nodev (p, r->devices_below))
     add_fix (c, "CASCO-DEVICE-HOST", xasprintf ("mounts[%zu].source", i), xasprintf ("%s: %s", o->path, r->devices),
              xasprintf ("add \"%s\" to mounts[%zu].options (read-only does not stop writes to a device)",
                         r->devices_below ? "rnodev" : "nodev", i));
@@ -512,6 +586,112 @@ check_mounts (struct check *c)
       else if (p.kind == MOUNT_KIND_FS)
         check_new_fs (c, i, &p);
       mount_plan_clear (&p);
+    }
+}
+
+static bool
+has_option (const struct spec_mount *m, const char *opt)
+{
+  for (size_t i = 0; m->options && m->options[i]; i++)
+    if (strcmp (m->options[i], opt) == 0)
+      return true;
+  return false;
+}
+
+/* A fresh filesystem instance of TYPE (not a bind, not a remount). */
+static bool
+mount_is_new_fs (const struct spec_mount *m, const char *type)
+{
+  return m->type && strcmp (m->type, type) == 0 && !mount_is_bind (m) && !has_option (m, "remount");
+}
+
+static ssize_t ns_index (const struct spec *s, enum spec_ns_type t);
+static bool shares_host_ns (struct check *c, enum spec_ns_type t, char **path, char **value);
+
+/* Why a writable sysfs would not be confined, or NULL when it is: a private
+   network namespace (sysfs shows that namespace's devices) and a private
+   user namespace that does not map host root (the knobs belong to the
+   initial user namespace's root). */
+static const char *
+sysfs_unconfined (struct check *c)
+{
+  char *path = NULL, *value = NULL;
+  bool host_net = shares_host_ns (c, SPEC_NS_NETWORK, &path, &value);
+  free (path);
+  free (value);
+  if (host_net)
+    return "the host's network namespace";
+  ssize_t u = ns_index (c->s, SPEC_NS_USER);
+  if (u < 0)
+    return "no user namespace: real root";
+  /* a joined namespace's mapping is not in the config: it cannot be judged */
+  if (c->s->linux_->namespaces[u].path && c->s->linux_->namespaces[u].path[0])
+    return "a joined user namespace whose mapping is unknown";
+  const struct spec_linux *l = c->s->linux_;
+  if (l->n_uid_mappings == 0)
+    return "a user namespace without uid mappings";
+  for (size_t i = 0; i < l->n_uid_mappings; i++)
+    if (l->uid_mappings[i].size > 0 && l->uid_mappings[i].host_id == 0)
+      return "a user namespace that maps host root";
+  return NULL;
+}
+
+/* A config's path shown in a finding: the start of it, so that a huge
+   destination still gives a one-line error. */
+#define SHOWN_MAX 200
+static const char *
+ellipsis (const char *s)
+{
+  return strlen (s) > SHOWN_MAX ? "..." : "";
+}
+
+/* Every procfs must be the one at /proc and every sysfs the one at /sys:
+   maskedPaths and readonlyPaths cover those only.  A sysfs is read-only
+   unless the config says "rw" (or "rrw", or remounts it so) and the
+   container is confined enough for it. */
+static void
+check_proc_sys_mounts (struct check *c)
+{
+  const struct spec *s = c->s;
+  const char *why = NULL;
+  bool why_known = false;
+  for (size_t i = 0; i < s->n_mounts; i++)
+    {
+      const struct spec_mount *m = &s->mounts[i];
+      if (m->destination == NULL)
+        continue;
+      _cleanup_free_ char *dest = mount_clean_path (m->destination);
+      bool proc = mount_is_new_fs (m, "proc"), sysfs = mount_is_new_fs (m, "sysfs");
+      if ((proc && strcmp (dest, "/proc") != 0) || (sysfs && strcmp (dest, "/sys") != 0))
+        add_fix (c, "CASCO-MOUNT-PROCSYS-ELSEWHERE", xasprintf ("mounts[%zu].destination", i),
+                 xasprintf ("%s on %.*s%s", m->type, SHOWN_MAX, m->destination, ellipsis (m->destination)),
+                 xasprintf ("remove mounts[%zu]: the container's %s is at %s", i, m->type,
+                            proc ? "/proc" : "/sys"));
+      if (!sysfs)
+        continue;
+      /* asked writable here, or by a later remount of it ("rrw" anywhere
+         reaches every mount below, this one included) */
+      ssize_t asked = has_option (m, "rw") || has_option (m, "rrw") ? (ssize_t) i : -1;
+      for (size_t j = i + 1; j < s->n_mounts && asked < 0; j++)
+        {
+          const struct spec_mount *r = &s->mounts[j];
+          if (r->destination == NULL || !has_option (r, "remount"))
+            continue;
+          _cleanup_free_ char *rdest = mount_clean_path (r->destination);
+          if (has_option (r, "rrw") || (has_option (r, "rw") && path_within (rdest, dest)))
+            asked = (ssize_t) j;
+        }
+      if (asked < 0)
+        continue;
+      if (!why_known)
+        why = sysfs_unconfined (c), why_known = true;
+      if (why)
+        add_fix (c, "CASCO-MOUNT-SYSFS-RW", xasprintf ("mounts[%zd].options", asked),
+                 xasprintf ("sysfs on %.*s%s writable, with %s", SHOWN_MAX, m->destination,
+                            ellipsis (m->destination), why),
+                 xasprintf ("remove \"rw\" and \"rrw\" from mounts[%zd].options (casco mounts sysfs "
+                            "read-only), or give the container its own network namespace and a user "
+                            "namespace that does not map host root", asked));
     }
 }
 
@@ -775,6 +955,7 @@ policy_check (const struct spec *s, enum policy_level level, const struct policy
   check_caps (&c, &caps);
   check_masked_paths (&c);
   check_mounts (&c);
+  check_proc_sys_mounts (&c);
   check_devices (&c);
   check_namespaces (&c);
   check_process (&c);

@@ -92,11 +92,14 @@ rootfs_parent_not_shared (const char *rootfs_path, struct casco_error **err)
 
 /* pivot_root needs the new root to be a mount point of its own. */
 static int
-rootfs_bind_self (const char *rootfs_path, struct casco_error **err)
+rootfs_bind_self (const char *rootfs_path, bool nodev, struct casco_error **err)
 {
   _cleanup_close_ int tree = open_tree (AT_FDCWD, rootfs_path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
   if (tree < 0)
     return casco_error_set (err, errno, "bind-mounting the rootfs `%s` onto itself", rootfs_path);
+  /* Before it is attached: a device node in the image never opens. */
+  if (nodev && mount_set_attr (tree, true, MOUNT_ATTR_NODEV, 0, 0, "the rootfs (nodev)", err) < 0)
+    return -1;
   if (move_mount (tree, "", AT_FDCWD, rootfs_path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
     return casco_error_set (err, errno, "bind-mounting the rootfs `%s` onto itself", rootfs_path);
   explain (D04, "rootfs: %s bound onto itself, so it is a mount pivot_root can use", rootfs_path);
@@ -109,7 +112,7 @@ rootfs_do_mounts (const struct rootfs_config *c, int rootfs_fd, struct casco_err
 {
   struct mount_env env = {
     .rootfs_fd = rootfs_fd, .bundle_path = c->bundle_path, .bind_trees = c->bind_trees,
-    .new_userns = c->new_userns, .new_netns = c->new_netns,
+    .new_userns = c->new_userns, .new_netns = c->new_netns, .nodev = c->nodev,
   };
   for (size_t i = 0; i < c->spec->n_mounts; i++)
     if (mount_perform (&env, &c->spec->mounts[i], i, err) < 0)
@@ -133,7 +136,7 @@ rootfs_prepare (const struct rootfs_config *c, struct casco_error **err)
      the propagation asked for left some shared. */
   bool some_shared = (prop & MS_SHARED) || !(prop & MS_REC);
   if ((some_shared && rootfs_parent_not_shared (c->rootfs_path, err) < 0)
-      || rootfs_bind_self (c->rootfs_path, err) < 0)
+      || rootfs_bind_self (c->rootfs_path, c->nodev, err) < 0)
     return -1;
   /* Opened after the self-bind, so mounts land on the bind, not beneath it. */
   _cleanup_close_ int rootfs_fd = open (c->rootfs_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -142,11 +145,15 @@ rootfs_prepare (const struct rootfs_config *c, struct casco_error **err)
   if (rootfs_do_mounts (c, rootfs_fd, err) < 0)
     return -1;
   /* /dev after mounts[]: it needs the /dev tmpfs and /dev/pts they make. */
-  if (dev_setup (rootfs_fd, c->spec, c->new_userns, err) < 0)
+  if (dev_setup (rootfs_fd, c->spec, c->new_userns, c->nodev, err) < 0)
     return -1;
   explain (D04, "dev: the standard nodes (null, zero, full, random, urandom, tty, ptmx) and %zu from "
                 "linux.devices; no other host device is reachable",
            c->spec->linux_ ? c->spec->linux_->n_devices : 0);
+  if (c->nodev)
+    explain (D04, "devices: no device cgroup here, so linux.resources.devices is enforced by nodev: the "
+                  "rootfs and every mount but devpts are nodev, and only the nodes above open (each is a "
+                  "mount of its own that allows it); a node made by mknod or shipped in the image does not");
   return 0;
 }
 
@@ -488,12 +495,21 @@ write_sysctls (const struct rootfs_config *c, struct casco_error **err)
 }
 
 /* Open a masked/read-only path inside the root; -1 with *skip when it is
-   absent (the spec says to ignore those). */
+   absent (the spec says to ignore those).  The path is opened in the form
+   the policy judged (mount_clean_path: "//", "/./", ".." and a trailing
+   "/" folded), so "/proc/mounts/../kcore" masks /proc/kcore as the policy
+   counted it, instead of failing on a symlink the kernel would follow. */
 static int
 open_listed_path (int root_fd, const char *path, const char *json, bool *skip, struct casco_error **err)
 {
   *skip = false;
-  int fd = inroot_open (root_fd, path, O_PATH, 0);
+  if (path[0] == '\0')
+    {
+      *skip = true;   /* names nothing; the policy does not count it either */
+      return -1;
+    }
+  _cleanup_free_ char *clean = mount_clean_path (path);
+  int fd = inroot_open (root_fd, clean, O_PATH, 0);
   if (fd >= 0)
     return fd;
   if (errno == ENOENT || errno == ENOTDIR)

@@ -24,6 +24,11 @@ struct rootfs_config
   bool new_utsns;           /* ... its own uts ns: kernel.hostname/domainname sysctls */
   bool no_pivot;
   const int *bind_trees;    /* per mounts[] index: the bind tree the parent cloned, or -1 */
+  /* No device cgroup will filter the container's devices: every mount is
+     made nodev (devpts aside) and only the devices casco creates are opened
+     through single-node mounts that allow it, so a node made by mknod or
+     shipped in the image cannot be opened. */
+  bool nodev;
 };
 
 int rootfs_prepare (const struct rootfs_config *c, struct casco_error **err);

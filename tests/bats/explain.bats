@@ -19,7 +19,8 @@ setup() {
 # normalize_explain FILE — the narration with what varies between hosts and
 # runs replaced: inode numbers, the test's paths and id, casco's own
 # capabilities before the drop (those of whoever runs the suite), the cgroup
-# line (cgroup v1/hybrid hosts have none, v2 hosts create one), the seccomp
+# line (cgroup v1/hybrid hosts have none, v2 hosts create one) and the
+# nodev line that only cgroup-less hosts print, the seccomp
 # profile's size (it depends on the libseccomp casco was built with) and
 # whether each masked or read-only /proc path exists in this kernel.
 normalize_explain() {
@@ -29,6 +30,7 @@ normalize_explain() {
 		-e 's/inode [0-9]+/inode N/g' \
 		-e 's/capabilities before: "[^"]*"/capabilities before: "CASCO_CAPS"/' \
 		-e 's/^(casco explain: \[D07\]) .*cgroup.*/\1 CGROUP_LINE/' \
+		-e '/^casco explain: \[D04\] devices: no device cgroup here/d' \
 		-e 's/[0-9]+ syscall rules, [0-9]+ BPF instructions/N syscall rules, N BPF instructions/' \
 		-e 's/(masked: [^ ]+) (is absent|under|\(directory\)).*/\1 HIDDEN_OR_ABSENT/' \
 		-e 's/(read-only: [^ ]+) (is absent|\(a read-only).*/\1 READONLY_OR_ABSENT/' \

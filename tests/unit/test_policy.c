@@ -235,6 +235,11 @@ static const struct rule_case rule_cases[] = {
   CAP_CASE (SYS_BOOT), CAP_CASE (DAC_READ_SEARCH), CAP_CASE (MAC_ADMIN), CAP_CASE (MAC_OVERRIDE),
   CAP_CASE (BPF), CAP_CASE (PERFMON), CAP_CASE (SYS_TIME), CAP_CASE (NET_ADMIN),
   { "CASCO-MASKEDPATHS-EMPTY", "linux.maskedPaths", WITH (.linux_ = ",\"maskedPaths\":[]") },
+  { "CASCO-MASKEDPATHS-MISSING", "linux.maskedPaths",
+    WITH (.linux_ = ",\"maskedPaths\":[\"/proc/acpi\",\"/proc/keys\",\"/proc/latency_stats\",\"/proc/timer_list\","
+                    "\"/proc/timer_stats\",\"/proc/sched_debug\",\"/proc/scsi\",\"/sys/firmware\"]") },
+  { "CASCO-READONLYPATHS-MISSING", "linux.readonlyPaths",
+    WITH (.linux_ = ",\"readonlyPaths\":[\"/proc/bus\",\"/proc/fs\",\"/proc/irq\",\"/proc/sysrq-trigger\"]") },
   { "CASCO-MOUNT-HOST-PATH", "mounts[1].source",
     WITH (.mounts = ",{\"destination\":\"/host\",\"type\":\"bind\",\"source\":\"/etc\",\"options\":[\"rbind\"]}"),
     { .system_tree = (char *) "is the host's /etc" } },
@@ -249,6 +254,11 @@ static const struct rule_case rule_cases[] = {
     WITH (.mounts = ",{\"destination\":\"/mnt\",\"type\":\"ext4\",\"source\":\"/dev/vda\"}") },
   { "CASCO-MOUNT-CGROUP-WRITABLE", "mounts[1].options",
     WITH (.mounts = ",{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup2\",\"source\":\"cgroup\"}") },
+  { "CASCO-MOUNT-PROCSYS-ELSEWHERE", "mounts[1].destination",
+    WITH (.mounts = ",{\"destination\":\"/mnt\",\"type\":\"proc\",\"source\":\"proc\"}") },
+  { "CASCO-MOUNT-SYSFS-RW", "mounts[1].options",
+    WITH (.uid = "1000", .namespaces = ns_no_user,
+          .mounts = ",{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"rw\"]}") },
   { "CASCO-DEVICE-HOST", "linux.devices[0]",
     WITH (.linux_ = ",\"devices\":[{\"path\":\"/dev/sda\",\"type\":\"b\",\"major\":8,\"minor\":0}]") },
   { "CASCO-NS-HOST-PID", "linux.namespaces", WITH (.namespaces = ns_no_pid) },
@@ -823,6 +833,133 @@ defaults_notes_match_what_is_absent (void)
   spec_free (s);
 }
 
+#define ESSENTIAL_MASKED "\"/proc/acpi\",\"/proc/kcore\",\"/proc/keys\",\"/proc/latency_stats\",\"/proc/timer_list\"," \
+                         "\"/proc/timer_stats\",\"/proc/sched_debug\",\"/proc/scsi\""
+
+static size_t
+masked_findings (const char *linux_, const char *id)
+{
+  struct policy_findings f = { 0 };
+  strict_findings (WITH (.linux_ = linux_), NULL, &f);
+  size_t n = count_rule (&f, id);
+  for (size_t i = 0; i < f.n; i++)
+    if (f.v[i].fix == NULL)
+      printf ("# %s without a fix\n", f.v[i].rule->id);
+  policy_findings_clear (&f);
+  return n;
+}
+
+static void
+masked_and_readonly_paths_are_judged_as_applied (void)
+{
+  const char *M = "CASCO-MASKEDPATHS-MISSING", *RO = "CASCO-READONLYPATHS-MISSING";
+  /* respellings of /sys/firmware count as present */
+  CHECK (masked_findings (",\"maskedPaths\":[" ESSENTIAL_MASKED ",\"/sys//firmware\"]", M) == 0);
+  CHECK (masked_findings (",\"maskedPaths\":[" ESSENTIAL_MASKED ",\"/sys/../sys/firmware/\"]", M) == 0);
+  CHECK (masked_findings (",\"maskedPaths\":[" ESSENTIAL_MASKED ",\"/sys/./firmware\"]", M) == 0);
+  CHECK (masked_findings (",\"maskedPaths\":[" ESSENTIAL_MASKED ",\"sys/firmware\"]", M) == 0);
+  /* an ancestor covers it; a sibling, a child, a prefix or "" do not */
+  CHECK (masked_findings (",\"maskedPaths\":[" ESSENTIAL_MASKED ",\"/sys\"]", M) == 0);
+  CHECK (masked_findings (",\"maskedPaths\":[" ESSENTIAL_MASKED ",\"/sys/firmware/acpi\"]", M) == 1);
+  CHECK (masked_findings (",\"maskedPaths\":[" ESSENTIAL_MASKED ",\"/sys/firm\"]", M) == 1);
+  CHECK (masked_findings (",\"maskedPaths\":[" ESSENTIAL_MASKED ",\"\"]", M) == 1);
+  CHECK (masked_findings (",\"maskedPaths\":[" ESSENTIAL_MASKED ",\"/sys/firmware/..\"]", M) == 0);  /* /sys */
+  CHECK (masked_findings (",\"maskedPaths\":[" ESSENTIAL_MASKED ",\"/proc/../firmware\"]", M) == 1);
+  /* one finding per missing path, each named */
+  CHECK (masked_findings (",\"maskedPaths\":[\"/proc/asound\"]", M) == 9);
+  CHECK (masked_findings (",\"readonlyPaths\":[]", RO) == 5);
+  /* a masked path is read-only too; a readonly ancestor covers */
+  CHECK (masked_findings (",\"readonlyPaths\":[\"/proc/bus\",\"/proc/fs\",\"/proc/irq\",\"/proc/sysrq-trigger\"],"
+                          "\"maskedPaths\":[" ESSENTIAL_MASKED ",\"/sys/firmware\",\"/proc/sys\"]", RO) == 0);
+  CHECK (masked_findings (",\"readonlyPaths\":[\"/proc/\"]", RO) == 0);
+  CHECK (masked_findings (",\"readonlyPaths\":[\"/proc/sys/kernel\",\"/proc/bus\",\"/proc/fs\",\"/proc/irq\","
+                          "\"/proc/sysrq-trigger\"]", RO) == 1);
+  /* the finding names the path and the fix adds it */
+  struct policy_findings f = { 0 };
+  strict_findings (WITH (.linux_ = ",\"readonlyPaths\":[\"/proc/bus\",\"/proc/fs\",\"/proc/irq\",\"/proc/sys/\"]"),
+                   NULL, &f);
+  const struct policy_finding *x = find_rule (&f, RO);
+  CHECK (x && count_rule (&f, RO) == 1);
+  if (x)
+    {
+      CHECK_STR (x->value, "/proc/sysrq-trigger");
+      CHECK_STR (x->fix, "add \"/proc/sysrq-trigger\" to linux.readonlyPaths");
+    }
+  policy_findings_clear (&f);
+}
+
+static size_t
+mount_findings (struct cfg c, const char *id, const char *path)
+{
+  struct policy_findings f = { 0 };
+  strict_findings (c, NULL, &f);
+  size_t n = count_rule (&f, id);
+  const struct policy_finding *x = find_rule (&f, id);
+  if (x && path && strcmp (x->path, path) != 0)
+    {
+      printf ("# %s at %s, not %s\n", id, x->path, path);
+      n = 99;
+    }
+  policy_findings_clear (&f);
+  return n;
+}
+
+#define SYSFS(opts) ",{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[" opts "]}"
+
+static void
+proc_and_sysfs_only_where_masked_and_sysfs_read_only (void)
+{
+  const char *E = "CASCO-MOUNT-PROCSYS-ELSEWHERE", *RW = "CASCO-MOUNT-SYSFS-RW";
+  /* /proc however spelled is fine; anywhere else is not */
+  CHECK (mount_findings (WITH (.mounts = ",{\"destination\":\"/proc/\",\"type\":\"proc\"}"), E, NULL) == 0);
+  CHECK (mount_findings (WITH (.mounts = ",{\"destination\":\"/proc/../mnt\",\"type\":\"proc\"}"), E,
+                         "mounts[1].destination") == 1);
+  CHECK (mount_findings (WITH (.mounts = ",{\"destination\":\"/proc/sys/..\",\"type\":\"proc\"}"), E, NULL) == 0);
+  CHECK (mount_findings (WITH (.mounts = ",{\"destination\":\"/sys/fs\",\"type\":\"sysfs\",\"options\":[\"ro\"]}"),
+                         E, "mounts[1].destination") == 1);
+  /* a bind is judged by its source (CASCO-MOUNT-HOST-PATH), a remount by what it changes */
+  CHECK (mount_findings (WITH (.mounts = ",{\"destination\":\"/mnt\",\"type\":\"proc\",\"options\":[\"remount\"]}"),
+                         E, NULL) == 0);
+  /* sysfs: "ro" or neither (casco adds "ro") is fine anywhere */
+  struct cfg host_net = { .namespaces = ns_no_net };
+  host_net.mounts = SYSFS ("\"ro\"");
+  CHECK (mount_findings (host_net, RW, NULL) == 0);
+  host_net.mounts = SYSFS ("\"nosuid\"");
+  CHECK (mount_findings (host_net, RW, NULL) == 0);
+  /* "rw" (even before "ro"), "rrw", or a later remount: refused without private net and user ns */
+  host_net.mounts = SYSFS ("\"rw\"");
+  CHECK (mount_findings (host_net, RW, "mounts[1].options") == 1);
+  host_net.mounts = SYSFS ("\"ro\",\"rrw\"");
+  CHECK (mount_findings (host_net, RW, "mounts[1].options") == 1);
+  host_net.mounts = SYSFS ("\"ro\"") ",{\"destination\":\"/sys/kernel/\",\"options\":[\"remount\",\"rw\"]}";
+  CHECK (mount_findings (host_net, RW, "mounts[2].options") == 1);
+  host_net.mounts = SYSFS ("\"ro\"") ",{\"destination\":\"/tmp\",\"options\":[\"remount\",\"rrw\"]}";
+  CHECK (mount_findings (host_net, RW, "mounts[2].options") == 1);
+  host_net.mounts = SYSFS ("\"ro\"") ",{\"destination\":\"/tmp\",\"options\":[\"remount\",\"rw\"]}";
+  CHECK (mount_findings (host_net, RW, NULL) == 0);
+  /* private net and user ns not mapping host root: allowed */
+  CHECK (mount_findings (WITH (.mounts = SYSFS ("\"rw\"")), RW, NULL) == 0);
+  /* ... but not when the user ns maps host root anywhere, or is joined, or absent */
+  struct spec *s = build (WITH (.mounts = SYSFS ("\"rw\"")));
+  if (s)
+    {
+      /* container uid 1000 is host root: still host root's sysfs knobs */
+      s->linux_->uid_mappings[0].container_id = 1000;
+      s->linux_->uid_mappings[0].host_id = 0;
+      struct policy_findings f = { 0 };
+      policy_check (s, POLICY_STRICT, NULL, &f);
+      CHECK (count_rule (&f, RW) == 1);
+      policy_findings_clear (&f);
+      spec_free (s);
+    }
+  CHECK (mount_findings (WITH (.mounts = SYSFS ("\"rw\""), .uid = "1000",
+                               .namespaces = "{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},"
+                                             "{\"type\":\"uts\"},{\"type\":\"mount\"},"
+                                             "{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}"),
+                         RW, NULL) == 1);
+  CHECK (mount_findings (WITH (.mounts = SYSFS ("\"rw\""), .uid = "1000", .namespaces = ns_no_user), RW, NULL) == 1);
+}
+
 int
 main (void)
 {
@@ -839,6 +976,8 @@ main (void)
   RUN (bind_mounts_are_judged_on_the_host_object);
   RUN (filesystems_outside_the_allowlist);
   RUN (device_rules_that_reach_disks_or_memory);
+  RUN (masked_and_readonly_paths_are_judged_as_applied);
+  RUN (proc_and_sysfs_only_where_masked_and_sysfs_read_only);
   RUN (namespaces_joined_are_host_only_when_they_are);
   RUN (root_needs_a_user_namespace_that_maps_it_elsewhere);
   RUN (exec_checks_only_the_process);

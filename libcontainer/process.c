@@ -24,6 +24,7 @@
 #include "console.h"
 #include "hooks.h"
 #include "process.h"
+#include "user.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -287,16 +288,12 @@ env_complete (char **env, const struct spec_process *p)
 {
   if (env_get (env, "HOME") == NULL && p)
     {
-      const char *home = "/";
-      _cleanup_fclose_ FILE *f = fopen ("/etc/passwd", "re");
-      struct passwd *pw;
-      while (f && (pw = fgetpwent (f)) != NULL)
-        if (pw->pw_uid == p->user.uid)
-          {
-            home = pw->pw_dir;
-            break;
-          }
-      _cleanup_free_ char *entry = xasprintf ("HOME=%s", home);
+      /* We stand in the container's root: its passwd is the container's
+         to shape (a FIFO, /dev/zero), so it is read with the same care the
+         host side takes (never blocking, bounded, regular files only). */
+      _cleanup_close_ int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      _cleanup_free_ char *home = root < 0 ? NULL : user_home_in_root (root, p->user.uid);
+      _cleanup_free_ char *entry = xasprintf ("HOME=%s", home ? home : "/");
       env = strv_append (env, entry);
     }
   if (p && p->terminal && env_get (env, "TERM") == NULL)

@@ -1,0 +1,228 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2016 # single quotes are scripts for the container
+# Files the container controls that `casco exec` reads or opens: the
+# container's /etc/passwd and /etc/group (--user NAME, the HOME lookup) and
+# /dev/ptmx (--tty).  A process in the container, or the image, decides what
+# is there: a FIFO (an open that never returns), /dev/zero (a read that never
+# ends), /proc/kmsg (a destructive read of the host's kernel log), a huge
+# file, a symlink out, another device.  casco looks at each through an O_PATH
+# fd resolved inside the container's root and opens it only when it is what
+# it must be (util.c read_container_file, open_container_device): a clear
+# refusal naming the file, never a hang, never host data.  Every runtime
+# command here is bounded by a short timeout: a hang is a failure (status
+# 124), not a stuck suite.
+
+load helpers
+
+setup() {
+	common_setup
+	# a hang must fail fast, not wait out the suite's minute
+	CASCO_TIMEOUT=20
+	set_args sleep 1000
+	run casco_detached run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	wait_for_status "$ID" running
+	ETC=$BUNDLE/rootfs/etc
+	printf 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/home/user:/bin/sh\n' >"$ETC/passwd"
+	printf 'root:x:0:\nusers:x:1000:\n' >"$ETC/group"
+}
+
+teardown() {
+	local pid
+	for pid in "${BG_PIDS[@]}"; do
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	common_teardown
+}
+
+# refused_fast WHAT — the last `run` failed by itself: no timeout (124/137),
+# no crash (>= 128), a message naming WHAT.
+refused_fast() {
+	[ "$status" -ne 0 ] || fail "accepted: $output"
+	[ "$status" -ne 124 ] && [ "$status" -lt 128 ] || fail "hung or crashed (status $status): $output"
+	assert_output_contains "$1"
+}
+
+# replace FILE — put the attack in place of the container's FILE
+# (/etc/passwd or /etc/group): VARIANT is zero, fifo, kmsg, huge.
+replace() {
+	rm -f "$ETC/$1"
+	case $2 in
+	zero) ln -s /dev/zero "$ETC/$1" ;;
+	fifo) mkfifo "$ETC/$1" ;;
+	kmsg) ln -s ../../../../proc/kmsg "$ETC/$1" ;;
+	huge) truncate -s 100M "$ETC/$1" ;;
+	esac
+}
+
+# expect_refusal FILE VARIANT MESSAGE — --user by name must refuse, fast
+expect_refusal() {
+	local file=$1 variant=$2 msg=$3
+	replace "$file" "$variant"
+	if [ "$file" = passwd ]; then
+		run casco exec --user user "$ID" id
+	else
+		run casco exec --user 0:users "$ID" id
+	fi
+	refused_fast "/etc/$file"
+	assert_output_contains "$msg"
+	# the container is unharmed and a plain exec still works
+	run casco exec "$ID" true
+	assert_success
+	assert_equal "$(container_status "$ID")" running
+}
+
+@test "exec-hostside: --user with /etc/passwd a symlink to /dev/zero is refused, no endless read" {
+	expect_refusal passwd zero "character device"
+}
+
+@test "exec-hostside: --user with /etc/passwd a FIFO is refused, no hang" {
+	expect_refusal passwd fifo "FIFO"
+}
+
+@test "exec-hostside: --user with /etc/passwd a symlink to /proc/kmsg is refused, the kernel log is not read" {
+	[ -r /proc/kmsg ] || skip "no /proc/kmsg here"
+	expect_refusal passwd kmsg "kernel filesystem"
+}
+
+@test "exec-hostside: --user with a 100 MiB /etc/passwd is refused by size" {
+	expect_refusal passwd huge "limit"
+}
+
+@test "exec-hostside: --user with /etc/group a symlink to /dev/zero is refused" {
+	expect_refusal group zero "character device"
+}
+
+@test "exec-hostside: --user with /etc/group a FIFO is refused, no hang" {
+	expect_refusal group fifo "FIFO"
+}
+
+@test "exec-hostside: --user with /etc/group a symlink to /proc/kmsg or 100 MiB is refused" {
+	[ -r /proc/kmsg ] || skip "no /proc/kmsg here"
+	expect_refusal group kmsg "kernel filesystem"
+	expect_refusal group huge "limit"
+}
+
+@test "exec-hostside: --user numeric with a FIFO or /dev/zero passwd fails fast, names the file" {
+	for v in fifo zero; do
+		replace passwd "$v"
+		run casco exec --user 1000 "$ID" id -u
+		refused_fast "/etc/passwd"
+	done
+}
+
+@test "exec-hostside: the HOME lookup of plain exec falls back to / for a FIFO, /dev/zero, /proc/kmsg or huge passwd, never hangs" {
+	local variants=(fifo zero huge)
+	[ -r /proc/kmsg ] && variants+=(kmsg)
+	for v in "${variants[@]}"; do
+		replace passwd "$v"
+		run casco exec "$ID" sh -c 'echo "HOME=$HOME"'
+		[ "$status" -ne 124 ] && [ "$status" -lt 128 ] || fail "$v: hung or crashed (status $status): $output"
+		assert_success
+		assert_output_contains "HOME=/"
+	done
+	# control: a plain file gives the entry's home
+	printf 'user:x:1000:1000::/home/user:/bin/sh\n' >"$ETC/passwd.new"
+	rm -f "$ETC/passwd"
+	mv "$ETC/passwd.new" "$ETC/passwd"
+	run casco exec --user 1000 "$ID" sh -c 'echo "HOME=$HOME"'
+	assert_success
+	assert_output_contains "HOME=/home/user"
+}
+
+@test "exec-hostside: /etc/passwd and /etc/group symlinks out of the root read the container's files, never the host's" {
+	local rel
+	rel=$(printf '../%.0s' {1..8})
+	mkdir -p "$TESTDIR/hostetc"
+	printf 'user:x:4242:4242::/host-home-leak:/bin/sh\n' >"$TESTDIR/hostetc/passwd"
+	printf 'users:x:4343:\n' >"$TESTDIR/hostetc/group"
+	# inside the root the same path names the container's own copies
+	mkdir -p "$BUNDLE/rootfs$TESTDIR/hostetc"
+	printf 'user:x:1000:1000::/home/user:/bin/sh\n' >"$BUNDLE/rootfs$TESTDIR/hostetc/passwd"
+	printf 'users:x:1000:\n' >"$BUNDLE/rootfs$TESTDIR/hostetc/group"
+	ln -sfn "$rel${TESTDIR#/}/hostetc/passwd" "$ETC/passwd"
+	ln -sfn "$rel${TESTDIR#/}/hostetc/group" "$ETC/group"
+	run casco exec --user user:users "$ID" sh -c 'id; echo "HOME=$HOME"'
+	assert_success
+	assert_output_contains "uid=1000"
+	assert_output_contains "gid=1000"
+	assert_output_contains "HOME=/home/user"
+	assert_output_not_contains 4242
+	assert_output_not_contains 4343
+	assert_output_not_contains host-home-leak
+	# the plain ../../../../etc/passwd spelling loops back onto itself in the
+	# root (ELOOP): refused for --user, HOME falls back to /
+	ln -sfn ../../../../etc/passwd "$ETC/passwd"
+	run casco exec --user user "$ID" id
+	refused_fast "/etc/passwd"
+	run casco exec "$ID" sh -c 'echo "HOME=$HOME"'
+	assert_success
+	assert_output_contains "HOME=/"
+	assert_output_not_contains "HOME=/root"
+}
+
+# ---------------------------------------------------------------- /dev/ptmx
+
+# ptmx_refused — exec --tty fails fast naming /dev/ptmx and the device it
+# must be, and a FIFO there was never opened (the host's writer on it,
+# started by the test, stays blocked); the container keeps running.
+ptmx_refused() {
+	run casco exec --tty "$ID" true </dev/null
+	sleep 0.5
+	[ ! -e "$TESTDIR/fifo-opened" ] || fail "casco opened the FIFO at /dev/ptmx: $output"
+	refused_fast "/dev/ptmx"
+	assert_output_contains "5:2"
+	assert_equal "$(container_status "$ID")" running
+}
+
+@test "exec-hostside: /dev/ptmx replaced by a FIFO in the container is never opened (a writer on the host stays blocked)" {
+	run casco exec "$ID" sh -c 'rm -f /dev/ptmx && mkfifo /dev/ptmx'
+	assert_success
+	# The FIFO as the host sees it, through the container's root: a writer
+	# opening it blocks until somebody opens it for reading.
+	local init
+	init=$(jq -r .pid <<<"$(casco state "$ID")")
+	( timeout 15 sh -c "echo x >/proc/$init/root/dev/ptmx" && echo opened >"$TESTDIR/fifo-opened" ) 3>&- &
+	BG_PIDS+=("$!")
+	sleep 0.3
+	ptmx_refused
+}
+
+@test "exec-hostside: /dev/ptmx replaced by /dev/null (a symlink or a node) is refused" {
+	run casco exec "$ID" sh -c 'rm -f /dev/ptmx && ln -s null /dev/ptmx'
+	assert_success
+	ptmx_refused
+	# the container may not mknod: the host does it through its root
+	local init
+	init=$(jq -r .pid <<<"$(casco state "$ID")")
+	rm -f "/proc/$init/root/dev/ptmx"
+	mknod "/proc/$init/root/dev/ptmx" c 1 3
+	ptmx_refused
+	# a symlink out of the root stays inside it: /dev/null of the container
+	run casco exec "$ID" sh -c 'rm -f /dev/ptmx && ln -s ../../../../dev/null /dev/ptmx'
+	assert_success
+	ptmx_refused
+}
+
+@test "exec-hostside: /dev/ptmx bind-mounted from a FIFO by the config (no devpts) is refused at exec --tty" {
+	casco kill "$ID" KILL || true
+	casco delete -f "$ID"
+	mkfifo "$TESTDIR/fifo"
+	# without a devpts on /dev/pts casco keeps /dev/ptmx as the config makes it
+	set_config '.mounts |= map(select(.destination != "/dev/pts"))
+		| .mounts += [{destination: "/dev/ptmx", type: "bind", source: $f, options: ["bind"]}]' --arg f "$TESTDIR/fifo"
+	run casco_detached run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	wait_for_status "$ID" running
+	( timeout 15 sh -c "echo x >'$TESTDIR/fifo'" && echo opened >"$TESTDIR/fifo-opened" ) 3>&- &
+	BG_PIDS+=("$!")
+	sleep 0.3
+	ptmx_refused
+}
+
+@test "exec-hostside: exec --tty with the container's own ptmx still works (control)" {
+	run casco exec --tty "$ID" sh -c 'test -t 0 && echo is-a-tty'
+	assert_success
+	assert_output_contains "is-a-tty"
+}

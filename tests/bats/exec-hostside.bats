@@ -226,3 +226,78 @@ ptmx_refused() {
 	assert_success
 	assert_output_contains "is-a-tty"
 }
+
+# ------------------------------------------------------ the joining helper
+
+# The watcher: the container's init, root with CAP_SYS_PTRACE (permissive
+# grants it), scans every other process's /proc/PID/fd/* (beyond stdio) and
+# /proc/PID/environ in two loops, printing SEEN for each fd it can name
+# (the host checks those for host paths: an fd outside the container's root
+# reads as its host path), HIT for each file it can read the host's secret
+# from or create a file in, or a host environment it can read; CONTROL when
+# it reads the exec'd command's own environment (so the watcher demonstrably
+# sees exec'd processes).  Its own stdout (the container's log) is skipped:
+# its subshells hold copies of it.
+WATCHER='
+me=$(readlink /proc/$$/fd/1)
+fds() {
+	while :; do
+		for d in /proc/[0-9]*; do
+			p=${d#/proc/}
+			[ "$p" -le 3 ] 2>/dev/null && continue
+			for f in "$d"/fd/*; do
+				n=${f##*/}
+				[ "$n" -le 2 ] 2>/dev/null && continue
+				t=$(readlink "$f" 2>/dev/null) || continue
+				[ "$t" = "$me" ] && continue
+				case $t in socket:* | pipe:* | anon_inode:* | /dev/null | /proc/*) continue ;; esac
+				echo "SEEN $p $n $t"
+				if [ -d "$f/" ]; then
+					touch "$f/pwned-$p-$n" 2>/dev/null && echo "HIT create $p $n $t"
+				else
+					head -c 200 "$f" 2>/dev/null | grep -q CASCOHOSTSECRET && echo "HIT read $p $n $t"
+				fi
+			done
+		done
+	done
+}
+envs() {
+	while :; do
+		for d in /proc/[0-9]*; do
+			e=$(tr "\0" "\n" <"$d/environ" 2>/dev/null) || continue
+			case $e in *CASCOHOSTSECRET*) echo "HIT environ ${d#/proc/}" ;; esac
+			case $e in *EXEC_MARK=1*) echo "CONTROL ${d#/proc/}" ;; esac
+		done
+	done
+}
+fds & envs & wait'
+
+@test "exec-hostside: 200 execs with a caller fd and a host secret in the environment: a CAP_SYS_PTRACE container reaches none of it" {
+	casco kill "$ID" KILL || true
+	casco delete -f "$ID"
+	set_config '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])
+		| .process.noNewPrivileges = true'
+	set_args sh -c "$WATCHER"
+	run casco_detached --policy permissive run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	wait_for_status "$ID" running
+	echo "CASCOHOSTSECRET in a host file" >"$TESTDIR/secret"
+	local i
+	for i in $(seq 200); do
+		# fd 7 is the caller's, not in --preserve-fds; the environment is the caller's
+		CASCO_HOST_SECRET=CASCOHOSTSECRET-$i casco exec --env EXEC_MARK=1 "$ID" sleep 0.05 \
+			7<"$TESTDIR/secret" </dev/null >/dev/null 2>&1 || fail "exec $i failed"
+	done
+	casco kill "$ID" KILL
+	wait_for_status "$ID" stopped
+	local hits seen controls
+	hits=$(grep -c '^HIT' "$CONTAINER_LOG" || true)
+	seen=$(grep '^SEEN' "$CONTAINER_LOG" | grep -c "$TESTDIR" || true)
+	controls=$(grep -c '^CONTROL' "$CONTAINER_LOG" || true)
+	echo "# hits=$hits host-fds-seen=$seen controls=$controls" >&3
+	[ "$controls" -gt 0 ] || fail "the watcher never saw an exec'd process: $(head -c 2000 "$CONTAINER_LOG")"
+	grep "^SEEN" "$CONTAINER_LOG" | cut -d" " -f3- | sort | uniq -c | sort -rn | head -10 >&3
+	[ "$hits" -eq 0 ] || fail "$hits hits: $(grep '^HIT' "$CONTAINER_LOG" | sort | uniq -c | head -20)"
+	[ "$seen" -eq 0 ] || fail "host fds named: $(grep '^SEEN' "$CONTAINER_LOG" | grep "$TESTDIR" | head -20)"
+	[ -z "$(find "$TESTDIR" -name 'pwned-*' -print -quit)" ] || fail "a file was created on the host"
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2016 # single quotes are scripts for the container
+# shellcheck disable=SC2016,SC2030,SC2031 # single quotes are scripts for the container; bats runs each test in a subshell
 # Files the container controls that `casco exec` reads or opens: the
 # container's /etc/passwd and /etc/group (--user NAME, the HOME lookup) and
 # /dev/ptmx (--tty).  A process in the container, or the image, decides what
@@ -16,8 +16,10 @@ load helpers
 
 setup() {
 	common_setup
-	# a hang must fail fast, not wait out the suite's minute
+	# a hang must fail fast, not wait out the suite's minute (read by casco ())
+	# shellcheck disable=SC2034
 	CASCO_TIMEOUT=20
+	BG_PIDS=()
 	set_args sleep 1000
 	run casco_detached run -d --bundle "$BUNDLE" "$ID"
 	assert_success
@@ -40,7 +42,9 @@ teardown() {
 # no crash (>= 128), a message naming WHAT.
 refused_fast() {
 	[ "$status" -ne 0 ] || fail "accepted: $output"
-	[ "$status" -ne 124 ] && [ "$status" -lt 128 ] || fail "hung or crashed (status $status): $output"
+	if [ "$status" -eq 124 ] || [ "$status" -ge 128 ]; then
+		fail "hung or crashed (status $status): $output"
+	fi
 	assert_output_contains "$1"
 }
 
@@ -118,7 +122,9 @@ expect_refusal() {
 	for v in "${variants[@]}"; do
 		replace passwd "$v"
 		run casco exec "$ID" sh -c 'echo "HOME=$HOME"'
-		[ "$status" -ne 124 ] && [ "$status" -lt 128 ] || fail "$v: hung or crashed (status $status): $output"
+		if [ "$status" -eq 124 ] || [ "$status" -ge 128 ]; then
+			fail "$v: hung or crashed (status $status): $output"
+		fi
 		assert_success
 		assert_output_contains "HOME=/"
 	done

@@ -9,7 +9,10 @@
 #include "casco/error.h"
 #include "casco/json.h"
 #include "casco/util.h"
+#include "cgroup.h"
+#include "judge.h"
 #include "policy.h"
+#include "seccomp.h"
 
 static void
 levels_text (FILE *f, const struct policy_rule *r)
@@ -105,7 +108,7 @@ report_json (const char *name, enum policy_level level, const struct policy_find
 
 int
 audit_config (const char *json, size_t len, const char *name, enum policy_level level, bool as_json,
-              char **report, bool *passes, struct casco_error **err)
+              const struct audit_host *host, char **report, bool *passes, struct casco_error **err)
 {
   struct spec *s = NULL;
   if (spec_parse (json, len, &s, err) < 0)
@@ -115,8 +118,33 @@ audit_config (const char *json, size_t len, const char *name, enum policy_level 
     return -1;
   _cleanup_strv_ char **notes = policy_defaults_notes (spec);
   policy_apply_defaults (spec);
+  /* the objects create would judge, opened the way create opens them */
+  __attribute__ ((cleanup (judge_close))) struct judge_input in;
+  struct policy_options o = { 0 };
+  memset (&in, 0, sizeof in);
+  in.ns = (struct ns_plan) NS_PLAN_EMPTY;
+  if (host && host->bundle_fd >= 0)
+    {
+      /* create's cgroup decision: no cgroup means stated limits and device
+         rules are not enforced; a plan create refuses is said too */
+      __attribute__ ((cleanup (cgroup_plan_clear))) struct cgroup_plan cg = { 0 };
+      struct casco_error *cg_err = NULL;
+      if (cgroup_plan (spec, "audit", host->cgroup_disabled ? CGROUP_MANAGER_DISABLED : CGROUP_MANAGER_CGROUPFS,
+                       &cg, &cg_err) < 0)
+        {
+          _cleanup_free_ char *note = xasprintf ("create would refuse this config here: %s", cg_err->msg);
+          notes = strv_append (notes, note);
+          casco_error_free (cg_err);
+        }
+      o.no_cgroup = !cg.use;
+      if (cg.use)
+        policy_default_pids (spec);
+      if (judge_open_lenient (spec, host->bundle_fd, &in, &notes, err) < 0)
+        return -1;
+      judge_options (&in, &o);
+    }
   __attribute__ ((cleanup (policy_findings_clear))) struct policy_findings f = { 0 };
-  size_t refused = policy_check (spec, level, NULL, &f);
+  size_t refused = policy_check (spec, level, &o, &f);
   *passes = refused == 0;
   *report = as_json ? report_json (name, level, &f, refused, notes)
                     : report_text (name, level, &f, refused, notes);

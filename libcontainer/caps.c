@@ -28,19 +28,82 @@ kernel_last_cap (void)
   return last;
 }
 
+/* The kernel's names, by number (uapi linux/capability.h), including those
+   newer than some kernels casco runs on: a config may name one the running
+   kernel lacks, which is then dropped with a warning rather than refused. */
+static const char *const cap_names[] = {
+  "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+  "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+  "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK",
+  "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+  "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
+  "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
+  "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
+  "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+  "CAP_CHECKPOINT_RESTORE",
+};
+
+int
+caps_from_name (const char *name)
+{
+  /* Exact kernel spelling only.  libcap's cap_from_name also takes "21",
+     "cap_sys_admin" and trailing blanks: a rule that compares names would
+     miss those, so no spelling but the canonical one ever reaches a mask. */
+  for (size_t i = 0; name && i < sizeof cap_names / sizeof cap_names[0]; i++)
+    if (strcmp (name, cap_names[i]) == 0)
+      return (int) i;
+  return -1;
+}
+
+const char *
+caps_name (int cap)
+{
+  return cap >= 0 && (size_t) cap < sizeof cap_names / sizeof cap_names[0] ? cap_names[cap] : NULL;
+}
+
+static int
+unknown_name (const char *set_name, size_t i, const char *name, struct casco_error **err)
+{
+  char jpath[80];
+  snprintf (jpath, sizeof jpath, "process.capabilities.%s[%zu]", set_name, i);
+  return casco_error_config (err, jpath, "unknown capability \"%s\": write the kernel's exact name, "
+                             "upper case with the CAP_ prefix and nothing around it "
+                             "(\"CAP_NET_BIND_SERVICE\"); numbers and other spellings are refused",
+                             name);
+}
+
+static int
+check_set (char **names, const char *set_name, struct casco_error **err)
+{
+  for (size_t i = 0; names && names[i]; i++)
+    if (caps_from_name (names[i]) < 0)
+      return unknown_name (set_name, i, names[i], err);
+  return 0;
+}
+
+int
+caps_check_names (const struct spec_capabilities *caps, struct casco_error **err)
+{
+  if (caps == NULL)
+    return 0;
+  if (check_set (caps->bounding, "bounding", err) < 0
+      || check_set (caps->effective, "effective", err) < 0
+      || check_set (caps->inheritable, "inheritable", err) < 0
+      || check_set (caps->permitted, "permitted", err) < 0
+      || check_set (caps->ambient, "ambient", err) < 0)
+    return -1;
+  return 0;
+}
+
 static int
 resolve_set (char **names, const char *set_name, uint64_t *mask, struct casco_error **err)
 {
   *mask = 0;
   for (size_t i = 0; names && names[i]; i++)
     {
-      cap_value_t cap;
-      if (cap_from_name (names[i], &cap) < 0)
-        {
-          char jpath[80];
-          snprintf (jpath, sizeof jpath, "process.capabilities.%s[%zu]", set_name, i);
-          return casco_error_config (err, jpath, "unknown capability \"%s\"", names[i]);
-        }
+      int cap = caps_from_name (names[i]);
+      if (cap < 0)
+        return unknown_name (set_name, i, names[i], err);
       if (cap > kernel_last_cap () || cap > 63)
         {
           casco_warn ("process.capabilities.%s: %s is not known to this kernel; dropped",
@@ -86,6 +149,7 @@ caps_names (uint64_t mask)
   for (int c = 0; c <= kernel_last_cap () && c < 64; c++)
     if (mask & (UINT64_C (1) << c))
       {
+        /* libcap's lowercase, as in the "capabilities after" text beside it */
         char *name = cap_to_name (c);
         char *longer = xasprintf ("%s%s%s", list, list[0] ? "," : "", name ? name : "?");
         cap_free (name);

@@ -14,7 +14,17 @@ struct cap_sets
   uint64_t bounding, effective, inheritable, permitted, ambient;
 };
 
-/* Resolve names to bit masks.  A name libcap does not know is an error
+/* The capability's number for its exact kernel name ("CAP_SYS_ADMIN"), or
+   -1 for anything else ("21", "cap_sys_admin", "SYS_ADMIN", blanks): the one
+   place a name becomes a number, for validation, the policy and caps_apply. */
+int caps_from_name (const char *name);
+/* "CAP_SYS_ADMIN" for 21; NULL past the names casco knows. */
+const char *caps_name (int cap);
+
+/* Every name of every set is one caps_from_name knows; else a config error
+   naming its JSON path (spec_validate's check, so audit refuses it too). */
+int caps_check_names (const struct spec_capabilities *caps, struct casco_error **err);
+/* Resolve names to bit masks.  A name caps_from_name does not know is an error
    naming its JSON path; a name the running kernel does not know is
    dropped with a warning (as runc does).  caps == NULL gives empty sets. */
 int caps_resolve (const struct spec_capabilities *caps, struct cap_sets *out,

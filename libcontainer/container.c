@@ -26,6 +26,8 @@
 #include "console.h"
 #include "cgroup.h"
 #include "hooks.h"
+#include "judge.h"
+#include "mount.h"
 #include "lifecycle.h"
 #include "policy.h"
 #include "process.h"
@@ -107,21 +109,32 @@ resolve_rootfs (const struct spec *s, const char *bundle, char **out, struct cas
 static int
 seccomp_for (const struct spec *spec, struct seccomp_program *out, struct casco_error **err)
 {
-  if (spec->linux_ && spec->linux_->seccomp)
-    return seccomp_compile (spec->linux_->seccomp, out, err);
-  casco_debug ("linux.seccomp absent: using casco's default profile");
-  return seccomp_default_program (out, err);
+  return seccomp_program_for_spec (spec, out, err);
 }
 
 /* exec: `judged` are the findings of the container's own process, which
-   create judged; exec is judged on what its process adds. */
+   create judged; exec is judged on what its process adds.  in: the host
+   objects the config names, opened once (judge.h); NULL for exec, whose
+   rules look at the process only. */
 static int
-enforce_policy (const struct casco_context *ctx, const struct spec *spec, const char *bundle, bool exec,
+enforce_policy (const struct casco_context *ctx, const struct spec *spec, const struct judge_input *in, bool exec,
                 const struct policy_findings *judged, bool no_cgroup, struct casco_error **err)
 {
   struct policy_options o = { .exec = exec, .judged = judged, .no_cgroup = no_cgroup };
-  _cleanup_strv_ char **sources = NULL;
-  policy_options_from_host (spec, bundle, &o, &sources);
+  if (in)
+    {
+      judge_options (in, &o);
+      return policy_enforce (spec, ctx->policy, &o, err);
+    }
+  /* exec: its process's capabilities as they will be applied (the
+     container's program and mounts were judged at create) */
+  struct cap_sets caps;
+  _cleanup_strv_ char **hooks_allowed = NULL;
+  if (caps_resolve (spec->process ? spec->process->capabilities : NULL, &caps, err) < 0
+      || policy_conf_hooks (&hooks_allowed, err) < 0)
+    return -1;
+  o.caps = &caps;
+  o.hooks_allowed = hooks_allowed;
   return policy_enforce (spec, ctx->policy, &o, err);
 }
 
@@ -566,8 +579,8 @@ config_uses_of (const struct spec *s)
    caller removes the directory (and this has killed what it started). */
 static int
 create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, const char *bundle,
-                     const char *rootfs, const struct cgroup_plan *cg, const struct create_options *opts,
-                     bool foreground, struct casco_error **err)
+                     const char *rootfs, const struct cgroup_plan *cg, struct judge_input *in,
+                     const struct create_options *opts, bool foreground, struct casco_error **err)
 {
   if (state_lock (l->dirfd, true, err) < 0)
     return -1;
@@ -591,11 +604,20 @@ create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, 
   _cleanup_close_ int console_fd = -1;
   _cleanup_close_ int cgroup_fd = -1;
   if (open_console (spec->process, opts->console_socket, foreground, &console_fd, &l->console_peer, err) < 0
-      || caps_resolve (spec->process->capabilities, &c.caps, err) < 0
-      || lsm_check (spec, spec->process, err) < 0
-      || seccomp_for (spec, &c.seccomp, err) < 0
-      || ns_plan_build (spec, &c.ns, err) < 0)
+      || lsm_check (spec, spec->process, err) < 0)
     return -1;
+  /* What the policy judged is what the init gets: the capability masks,
+     the seccomp program, the namespaces as the fds it judged, and the bind
+     trees cloned from the sources it judged (before any container exists). */
+  c.caps = in->caps;
+  c.seccomp = in->seccomp;
+  in->seccomp = (struct seccomp_program){ 0 };
+  c.ns = in->ns;
+  in->ns = (struct ns_plan) NS_PLAN_EMPTY;
+  __attribute__ ((cleanup (mount_bind_trees_freep))) int *bind_trees = NULL;
+  if (mount_bind_trees (spec, &in->sources, &bind_trees, err) < 0)
+    return -1;
+  c.rootfs.bind_trees = bind_trees;
   /* With a cgroup, a first state (no pid yet) names it before it exists, so
      that `delete --force` can clean up after a create killed half-way.
      Without one, nothing outside this directory needs cleaning up: the
@@ -672,9 +694,12 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
   policy_apply_defaults (spec);
   if (cg.use)
     policy_default_pids (spec);
-  /* The operator's policy sees the values casco will use, and runs before
-     anything exists: a refused config leaves no trace. */
-  if (enforce_policy (ctx, spec, bundle, false, NULL, !cg.use, err) < 0)
+  /* The operator's policy sees the values casco will use, on the host
+     objects create will use (opened here, once), and runs before anything
+     exists: a refused config leaves no trace. */
+  __attribute__ ((cleanup (judge_close))) struct judge_input in;
+  if (judge_open (spec, bundle_fd, &in, err) < 0
+      || enforce_policy (ctx, spec, &in, false, NULL, !cg.use, err) < 0)
     return -1;
 
   if (state_root_open (root_of (ctx), true, &l->rootfd, err) < 0
@@ -687,7 +712,7 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
   l->cgroup_path = cg.use ? xstrdup (cg.path) : NULL;
   l->config = steal_pointer (&config_text);
   l->config_uses = config_uses_of (spec);
-  if (create_in_state_dir (l, id, spec, bundle, rootfs, &cg, opts, foreground, err) < 0)
+  if (create_in_state_dir (l, id, spec, bundle, rootfs, &cg, &in, opts, foreground, err) < 0)
     {
       /* Nothing is left behind: the process was reaped, now the cgroup and
          the directory. */

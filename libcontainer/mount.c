@@ -19,6 +19,7 @@
 #include "casco/syscalls.h"
 #include "casco/util.h"
 #include "casco/weaken.h"
+#include "hostobj.h"
 #include "mount.h"
 
 /* ------------------------------------------------------------------ */
@@ -847,37 +848,31 @@ open_destination (const struct mount_env *env, const struct mount_plan *p, size_
   return steal_fd (&fd);
 }
 
+/* The child's half of a bind: attach the tree the parent cloned from the
+   judged source (mount_bind_trees) onto the destination. */
 static int
 mount_bind (const struct mount_env *env, const struct spec_mount *m, const struct mount_plan *p, size_t index,
             const char *what, struct casco_error **err)
 {
   char path[64];
   snprintf (path, sizeof path, "mounts[%zu].source", index);
-  if (m->source == NULL || m->source[0] == '\0')
-    return casco_error_config (err, path, "a bind mount needs a source");
-  _cleanup_free_ char *src = bind_source_path (env->bundle_path, m->source);
-  unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (p->recursive ? AT_RECURSIVE : 0);
-  _cleanup_close_ int tree = open_tree (AT_FDCWD, src, flags);
-  if (tree < 0 && errno == ENOENT)
-    return casco_error_config (err, path, "bind source `%s` does not exist", src);
+  int tree = env->bind_trees ? env->bind_trees[index] : -1;
   if (tree < 0)
-    return casco_error_set (err, errno, "%s: cloning bind source `%s`%s", what, src,
-                            errno == EINVAL && !p->recursive ? " (it has submounts the kernel locks "
-                                                               "together: use \"rbind\")" : "");
+    return casco_error_set (err, EBADF, "%s: the bind source was not opened before the container", what);
   for (size_t i = 0; p->o.data && p->o.data[i]; i++)
     casco_warn ("%s: option \"%s\" means nothing for a bind mount; ignored", what, p->o.data[i]);
 
   struct stat st;
   struct statfs sfs;
   if (fstat (tree, &st) < 0 || fstatfs (tree, &sfs) < 0)
-    return casco_error_set (err, errno, "%s: stat bind source `%s`", what, src);
+    return casco_error_set (err, errno, "%s: stat bind source `%s`", what, m->source);
   if (strcmp (p->dest, "/proc") == 0 && sfs.f_type != PROC_SUPER_MAGIC)
-    return casco_error_config (err, path, "only a procfs may be bound on /proc; `%s` is not one", src);
+    return casco_error_config (err, path, "only a procfs may be bound on /proc; `%s` is not one", m->source);
 
   _cleanup_close_ int target = open_destination (env, p, index, !S_ISDIR (st.st_mode), err);
   if (target < 0)
     return -1;
-  if (apply_attrs (tree, p, true, what, err) < 0 || mount_attach (tree, target, what, err) < 0)
+  if (mount_attach (tree, target, what, err) < 0)
     return -1;
   return apply_propagation (tree, p, what, err);
 }
@@ -1036,4 +1031,53 @@ mount_perform (const struct mount_env *env, const struct spec_mount *m, size_t i
   if (rc == 0 && casco_explain_enabled)
     explain_mount (env, m, &p);
   return rc;
+}
+
+/* ---- bind trees, cloned by the parent ---- */
+
+void
+mount_bind_trees_freep (int **trees)
+{
+  if (*trees == NULL)
+    return;
+  for (size_t i = 0; (*trees)[i] != INT_MIN; i++)
+    closep (&(*trees)[i]);
+  free (*trees);
+  *trees = NULL;
+}
+
+static int
+clone_bind_tree (const struct spec_mount *m, size_t index, const struct host_object *src, int *out,
+                 struct casco_error **err)
+{
+  __attribute__ ((cleanup (mount_plan_clearp))) struct mount_plan p;
+  if (mount_plan_build (m, index, &p, err) < 0)
+    return -1;
+  _cleanup_free_ char *what = xasprintf ("mounts[%zu] (bind on `%s`)", index, p.dest);
+  unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (p.recursive ? AT_RECURSIVE : 0);
+  /* the very object the policy judged: no path is looked up again */
+  _cleanup_close_ int tree = open_tree (src->fd, "", flags);
+  if (tree < 0)
+    return casco_error_set (err, errno, "%s: cloning bind source `%s`%s", what, src->path,
+                            errno == EINVAL && !p.recursive ? " (it has submounts the kernel locks "
+                                                              "together: use \"rbind\")" : "");
+  /* Attributes before the container can see it: never writable or suid there. */
+  if (apply_attrs (tree, &p, true, what, err) < 0)
+    return -1;
+  *out = steal_fd (&tree);
+  return 0;
+}
+
+int
+mount_bind_trees (const struct spec *s, const struct host_objects *sources, int **trees, struct casco_error **err)
+{
+  int *v = xmalloc0 ((s->n_mounts + 1) * sizeof *v);
+  for (size_t i = 0; i < s->n_mounts; i++)
+    v[i] = -1;
+  v[s->n_mounts] = INT_MIN;   /* the end, for mount_bind_trees_freep */
+  *trees = v;
+  for (size_t i = 0; i < s->n_mounts && i < sources->n; i++)
+    if (sources->v[i].fd >= 0 && clone_bind_tree (&s->mounts[i], i, &sources->v[i], &v[i], err) < 0)
+      return -1;
+  return 0;
 }

@@ -99,9 +99,21 @@ int inroot_mkpath (int root_fd, const char *path, enum inroot_leaf leaf, uint64_
 struct mount_env
 {
   int rootfs_fd;                /* O_PATH fd of the container root (the rootfs bind mount) */
+  const int *bind_trees;        /* per mounts[] index: the detached tree mount_bind_trees cloned, or -1 */
   const char *bundle_path;      /* relative bind sources resolve from here */
   bool new_userns, new_netns;
 };
+
+/* Parent side, before the container exists: clone the tree of every bind
+   source from the fd the policy judged (open_tree(OPEN_TREE_CLONE) in the
+   host's mount namespace, where that fd lives) and give it the top-level
+   attributes (ro, nosuid, nodev...) it will have.  *trees gets one fd per
+   mounts[] entry (-1 for others), close-on-exec; free with
+   mount_bind_trees_freep. */
+struct host_objects;
+int mount_bind_trees (const struct spec *s, const struct host_objects *sources, int **trees,
+                      struct casco_error **err);
+void mount_bind_trees_freep (int **trees);
 
 /* Perform mounts[index]. */
 int mount_perform (const struct mount_env *env, const struct spec_mount *m, size_t index,

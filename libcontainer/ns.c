@@ -1,5 +1,6 @@
 /* Namespaces: plan (parent), join and create (child), maps (parent). */
 #include <fcntl.h>
+#include <stdio.h>
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <string.h>
@@ -52,6 +53,24 @@ ns_plan_build (const struct spec *s, struct ns_plan *plan, struct casco_error **
       plan->join_fd[ns->type] = fd;
     }
   return 0;
+}
+
+bool
+ns_plan_joins_host (const struct ns_plan *plan, enum spec_ns_type t)
+{
+  struct stat joined, host;
+  if (plan->join_fd[t] < 0 || fstat (plan->join_fd[t], &joined) < 0)
+    return false;
+  /* ours and PID 1's: casco may itself run in a child namespace of the host */
+  const char *const owners[] = { "self", "1" };
+  for (size_t i = 0; i < 2; i++)
+    {
+      char path[64];
+      snprintf (path, sizeof path, "/proc/%s/ns/%s", owners[i], spec_ns_proc_name (t));
+      if (stat (path, &host) == 0 && host.st_dev == joined.st_dev && host.st_ino == joined.st_ino)
+        return true;
+    }
+  return false;
 }
 
 void

@@ -22,6 +22,9 @@ _Static_assert (SPEC_NS_COUNT == 8, "NS_PLAN_EMPTY lists one fd per namespace ty
    path, checking it really is a namespace of the stated type. */
 int ns_plan_build (const struct spec *s, struct ns_plan *plan, struct casco_error **err);
 void ns_plan_close (struct ns_plan *plan);
+/* Is the namespace the plan joins for type t the host's own (ours, or
+   PID 1's)?  Judged on the fd setns will get, not on the path. */
+bool ns_plan_joins_host (const struct ns_plan *plan, enum spec_ns_type t);
 
 /* Child side, in order: join the user ns (if any), join the rest, then
    unshare the user ns, then the rest.  The user ns is created alone so the

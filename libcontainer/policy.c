@@ -109,9 +109,54 @@ trim (char *s)
   return s;
 }
 
+char *
+policy_clean_hook_path (const char *path)
+{
+  if (path == NULL || path[0] != '/')
+    return NULL;
+  _cleanup_free_ char *copy = xstrdup (path);
+  char *out = xmalloc0 (strlen (path) + 2);
+  size_t len = 0;
+  char *save = NULL;
+  for (char *part = strtok_r (copy, "/", &save); part; part = strtok_r (NULL, "/", &save))
+    {
+      if (strcmp (part, ".") == 0)
+        continue;
+      if (strcmp (part, "..") == 0)
+        {
+          /* where it leads depends on symlinks the hook's runner follows */
+          free (out);
+          return NULL;
+        }
+      out[len++] = '/';
+      strcpy (out + len, part);
+      len += strlen (part);
+    }
+  if (len == 0)
+    out[len++] = '/';
+  out[len] = '\0';
+  return out;
+}
+
+static int
+parse_hooks_allowed (char *value, const char *file, unsigned lineno, char ***hooks, struct casco_error **err)
+{
+  char *save = NULL;
+  for (char *p = strtok_r (value, " \t", &save); p; p = strtok_r (NULL, " \t", &save))
+    {
+      _cleanup_free_ char *clean = policy_clean_hook_path (p);
+      if (clean == NULL)
+        return casco_error_set (err, 0, "%s:%u: hooks_allowed: \"%s\" is not an absolute path without "
+                                "\"..\"", file, lineno, p);
+      if (hooks)
+        *hooks = strv_append (*hooks, clean);
+    }
+  return 0;
+}
+
 int
 policy_conf_parse (const char *text, const char *file, enum policy_level *out, bool *found,
-                   struct casco_error **err)
+                   char ***hooks_allowed, struct casco_error **err)
 {
   *found = false;
   _cleanup_free_ char *copy = xstrdup (text);
@@ -135,14 +180,61 @@ policy_conf_parse (const char *text, const char *file, enum policy_level *out, b
         return casco_error_set (err, 0, "%s:%u: expected \"level = strict|baseline|permissive\"", file, lineno);
       *eq = '\0';
       char *key = trim (l), *value = trim (eq + 1);
+      if (strcmp (key, "hooks_allowed") == 0)
+        {
+          if (parse_hooks_allowed (value, file, lineno, hooks_allowed, err) < 0)
+            return -1;
+          continue;
+        }
       if (strcmp (key, "level") != 0)
-        return casco_error_set (err, 0, "%s:%u: unknown key \"%s\" (the only key is \"level\")", file, lineno, key);
+        return casco_error_set (err, 0, "%s:%u: unknown key \"%s\" (the keys are \"level\" and "
+                                "\"hooks_allowed\")", file, lineno, key);
       int level = policy_level_from_name (value);
       if (level < 0)
         return casco_error_set (err, 0, "%s:%u: invalid policy level \"%s\" (use strict, baseline or permissive)",
                                 file, lineno, value);
       *out = level;
       *found = true;
+    }
+  return 0;
+}
+
+static const char *
+conf_file (void)
+{
+  const char *file = getenv (POLICY_CONF_ENV);
+  return file && file[0] ? file : POLICY_CONF_PATH;
+}
+
+/* *text stays NULL when the file does not exist. */
+static int
+read_conf (const char *file, char **text, struct casco_error **err)
+{
+  struct casco_error *read_err = NULL;
+  *text = NULL;
+  if (read_file_at (AT_FDCWD, file, text, NULL, &read_err) == 0)
+    return 0;
+  int e = read_err->errno_;
+  casco_error_free (read_err);
+  *text = NULL;
+  return e == ENOENT ? 0 : casco_error_set (err, e, "policy file %s", file);
+}
+
+int
+policy_conf_hooks (char ***out, struct casco_error **err)
+{
+  *out = NULL;
+  const char *file = conf_file ();
+  _cleanup_free_ char *text = NULL;
+  if (read_conf (file, &text, err) < 0)
+    return -1;
+  bool found;
+  enum policy_level l;
+  if (text && policy_conf_parse (text, file, &l, &found, out, err) < 0)
+    {
+      strv_free (*out);
+      *out = NULL;
+      return -1;
     }
   return 0;
 }
@@ -169,23 +261,15 @@ policy_level_resolve (const char *flag, enum policy_level *out, const char **sou
       *source = POLICY_ENV;
       return 0;
     }
-  const char *file = getenv (POLICY_CONF_ENV);
-  if (file == NULL || file[0] == '\0')
-    file = POLICY_CONF_PATH;
+  const char *file = conf_file ();
   _cleanup_free_ char *text = NULL;
-  struct casco_error *read_err = NULL;
-  if (read_file_at (AT_FDCWD, file, &text, NULL, &read_err) < 0)
-    {
-      int e = read_err->errno_;
-      casco_error_free (read_err);
-      if (e != ENOENT)
-        return casco_error_set (err, e, "policy file %s", file);
-    }
-  else
+  if (read_conf (file, &text, err) < 0)
+    return -1;
+  if (text)
     {
       bool found;
       enum policy_level l;
-      if (policy_conf_parse (text, file, &l, &found, err) < 0)
+      if (policy_conf_parse (text, file, &l, &found, NULL, err) < 0)
         return -1;
       if (found)
         {
@@ -245,46 +329,4 @@ policy_enforce (const struct spec *s, enum policy_level level, const struct poli
   return casco_error_set (err, 0, "config refused by policy %s: %zu finding%s: %s (`casco audit --policy %s` "
                           "explains them)",
                           name, refused, refused == 1 ? "" : "s", ids, name);
-}
-
-void
-policy_options_from_host (const struct spec *s, const char *bundle, struct policy_options *o,
-                          char ***sources)
-{
-  /* "" where nothing resolves, so the vector stays a plain strv */
-  char **v = xmalloc0 ((s->n_mounts + 1) * sizeof *v);
-  for (size_t i = 0; i < s->n_mounts; i++)
-    {
-      /* Only a bind mount's source is a host path (the rules look at no
-         other); proc, tmpfs and the like name no file to resolve. */
-      if (!mount_is_bind (&s->mounts[i]))
-        {
-          v[i] = xstrdup ("");
-          continue;
-        }
-      const char *src = s->mounts[i].source;
-      char *real = NULL;
-      if (src && src[0] == '/')
-        real = realpath (src, NULL);
-      else if (src && src[0] && bundle)
-        {
-          /* relative to the bundle, where "../../etc" can still lead */
-          _cleanup_free_ char *joined = xasprintf ("%s/%s", bundle, src);
-          real = realpath (joined, NULL);
-        }
-      v[i] = real ? real : xstrdup ("");
-    }
-  *sources = v;
-  o->mount_sources = (const char *const *) v;
-  o->n_mount_sources = s->n_mounts;
-  for (size_t i = 0; s->linux_ && i < s->linux_->n_namespaces; i++)
-    {
-      const struct spec_namespace *ns = &s->linux_->namespaces[i];
-      if (ns->path == NULL || ns->path[0] == '\0')
-        continue;
-      _cleanup_free_ char *own = xasprintf ("/proc/self/ns/%s", spec_ns_proc_name (ns->type));
-      struct stat a, b;
-      if (stat (ns->path, &a) == 0 && stat (own, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
-        o->ns_is_host[ns->type] = true;
-    }
 }

@@ -20,11 +20,6 @@ void policy_apply_defaults (struct spec *s);
 /* When a cgroup is used and linux.resources.pids is absent: set it. */
 void policy_default_pids (struct spec *s);
 
-/* What the check needs to know about this host: where each bind mount's
-   source really leads (symlinks resolved, relative sources from bundle
-   when given; *sources owns the strings, free with strv_free) and which
-   namespace paths name casco's own namespaces. */
-void policy_options_from_host (const struct spec *s, const char *bundle, struct policy_options *o,
-                               char ***sources);
+
 
 #endif

@@ -7,9 +7,16 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "casco/error.h"
 #include "casco/policy.h"
 #include "casco/util.h"
+#include "caps.h"
+#include "hostobj.h"
 #include "mount.h"
+#include "seccomp.h"
 
 #define R POLICY_REFUSE
 #define W POLICY_WARN
@@ -40,9 +47,9 @@ static const struct policy_rule rules[] = {
   { "CASCO-CAP-SYS_RAWIO", "CAP_SYS_RAWIO granted",
     "CAP_SYS_RAWIO gives raw access to I/O ports and device memory, which bypasses every kernel protection.",
     "D04", "5.3", "baseline", POLICY_CRITICAL, PROCESS, { R, R, W } },
-  { "CASCO-CAP-SYS_PTRACE", "CAP_SYS_PTRACE granted",
-    "CAP_SYS_PTRACE lets the container trace and inject code into any process it can see.",
-    "D04", "5.3", "baseline", POLICY_HIGH, PROCESS, { R, W, OK } },
+  { "CASCO-CAP-SYS_PTRACE", "CAP_SYS_PTRACE granted without a private user namespace",
+    "CAP_SYS_PTRACE lets the container trace and inject code into any process it can see, such as a runtime's exec helper before it drops privileges.",
+    "D04", "5.3", "baseline", POLICY_HIGH, PROCESS, { R, R, W } },
   { "CASCO-CAP-SYS_BOOT", "CAP_SYS_BOOT granted",
     "CAP_SYS_BOOT allows kexec_load and reboot, which can replace or stop the host kernel.",
     "D04", "5.3", "baseline", POLICY_HIGH, PROCESS, { R, R, W } },
@@ -67,6 +74,9 @@ static const struct policy_rule rules[] = {
   { "CASCO-CAP-NET_ADMIN", "CAP_NET_ADMIN granted",
     "CAP_NET_ADMIN lets the container reconfigure interfaces, routes and firewall rules of its network namespace.",
     "D03", "5.3", "baseline", POLICY_MEDIUM, PROCESS, { R, W, OK } },
+  { "CASCO-CAP-SYS_PTRACE-USERNS", "CAP_SYS_PTRACE granted in a private user namespace",
+    "CAP_SYS_PTRACE in a user namespace that does not map host root reaches only that namespace's processes, which still include a runtime's exec helper.",
+    "D04", "5.3", "baseline", POLICY_MEDIUM, PROCESS, { R, W, OK } },
 
   { "CASCO-MASKEDPATHS-EMPTY", "linux.maskedPaths emptied",
     "With nothing masked, /proc and /sys expose kernel memory, keys and host hardware to the container.",
@@ -77,6 +87,15 @@ static const struct policy_rule rules[] = {
   { "CASCO-MOUNT-ENGINE-SOCKET", "container engine socket reachable",
     "A container engine's API socket lets the container start a privileged container, which is root on the host.",
     "D04", "5.31", "baseline", POLICY_CRITICAL, CONTAINER, { R, R, W } },
+  { "CASCO-MOUNT-HOST-PROC", "host procfs bind-mounted",
+    "The host's /proc shows every host process, their roots (/proc/1/root) and kernel knobs, read-only or not.",
+    "D04", "5.5", "baseline", POLICY_CRITICAL, CONTAINER, { R, R, W } },
+  { "CASCO-MOUNT-FSTYPE", "filesystem type outside the allowlist",
+    "A filesystem other than tmpfs, proc, sysfs, devpts, mqueue, cgroup2 or overlay can mount a host block device or reach host-wide kernel state (binfmt_misc, debugfs, bpf).",
+    "D04", "5.5", "baseline", POLICY_CRITICAL, CONTAINER, { R, R, W } },
+  { "CASCO-MOUNT-CGROUP-WRITABLE", "host cgroup tree writable",
+    "A writable cgroup filesystem without a cgroup namespace lets the container change the host's limits and move host processes.",
+    "D04", "5.5", "baseline", POLICY_HIGH, CONTAINER, { R, R, W } },
   { "CASCO-DEVICE-HOST", "host block device or kernel memory device accessible",
     "Access to host block devices or /dev/mem, /dev/kmem, /dev/port reads and writes the host's disks or memory directly.",
     "D04", "5.17", "baseline", POLICY_CRITICAL, CONTAINER, { R, R, W } },
@@ -101,6 +120,12 @@ static const struct policy_rule rules[] = {
   { "CASCO-LIMITS-PIDS", "no pids limit",
     "Without a pids limit a fork bomb in the container exhausts the host's process table.",
     "D07", "5.28", "-", POLICY_LOW, CONTAINER, { R, OK, OK } },
+  { "CASCO-USERNS-MAPS-HOST-ROOT", "user namespace maps host id 0",
+    "A uid or gid mapping that covers host id 0 makes some container id host root: files it leaves in host directories, such as a setuid binary, belong to root.",
+    "D01", "5.30", "restricted", POLICY_HIGH, CONTAINER, { R, R, W } },
+  { "CASCO-HOOKS", "hooks run host commands",
+    "Hooks run on the host as root with the runtime's privileges, outside every restriction of the container.",
+    "D04", "-", "-", POLICY_HIGH, CONTAINER, { R, W, OK } },
 };
 
 #undef R
@@ -224,66 +249,150 @@ add (struct check *c, const char *id, char *path, char *value)
   add_fix (c, id, path, value, NULL);
 }
 
-/* Actions that stop a syscall from doing its work.  LOG and ALLOW do not;
-   NOTIFY hands the decision to an agent, which is a confinement. */
-static bool
-seccomp_action_denies (const char *action)
+/* Every set at once: a capability in any of them reaches the process one
+   way or another (bounding for uid 0's exec, ambient across exec, ...). */
+static uint64_t
+caps_union (const struct cap_sets *k)
 {
-  return action && strcmp (action, "SCMP_ACT_ALLOW") != 0 && strcmp (action, "SCMP_ACT_LOG") != 0;
+  return k->bounding | k->effective | k->inheritable | k->permitted | k->ambient;
 }
 
-static void
-check_seccomp (struct check *c)
+static bool
+default_lets_through (const char *action)
 {
-  /* Absent is not unconfined: casco applies its default profile then. */
+  return action && (strcmp (action, "SCMP_ACT_ALLOW") == 0 || strcmp (action, "SCMP_ACT_LOG") == 0
+                    || strcmp (action, "SCMP_ACT_TRACE") == 0);
+}
+
+/* Judged by effect: the program the init will install, run over the
+   syscalls that lead out, on every ABI; whatever the profile's shape. */
+static void
+check_seccomp (struct check *c, const struct cap_sets *caps)
+{
+  if (c->opts->exec)
+    return;   /* a container-wide rule: create judged it */
+  __attribute__ ((cleanup (seccomp_program_clear))) struct seccomp_program own = { 0 };
+  const struct seccomp_program *p = c->opts->seccomp;
+  if (p == NULL)
+    {
+      struct casco_error *e = NULL;
+      if (seccomp_program_for_spec (c->s, &own, &e) < 0)
+        {
+          casco_error_free (e);   /* create fails on it before installing anything */
+          return;
+        }
+      p = &own;
+    }
+  __attribute__ ((cleanup (seccomp_program_clear))) struct seccomp_program reference = { 0 };
+  struct casco_error *e = NULL;
+  if (seccomp_default_program (&reference, &e) < 0)
+    casco_error_free (e);   /* no default linked in: every escape must be denied */
+  bool ptrace = (caps_union (caps) >> caps_from_name ("CAP_SYS_PTRACE")) & 1;
+  _cleanup_strv_ char **escapes = seccomp_effect_escapes (p, reference.insns ? &reference : NULL, ptrace);
+  if (escapes == NULL)
+    return;
+  _cleanup_free_ char *list = xstrdup ("");
+  for (size_t i = 0; escapes[i]; i++)
+    {
+      char *more = xasprintf ("%s%s%s", list, i ? "; " : "", escapes[i]);
+      free (list);
+      list = more;
+    }
   const struct spec_seccomp *sc = c->s->linux_ ? c->s->linux_->seccomp : NULL;
-  if (sc == NULL || seccomp_action_denies (sc->default_action))
-    return;
-  for (size_t i = 0; i < sc->n_syscalls; i++)
-    if (seccomp_action_denies (sc->syscalls[i].action) && strv_len (sc->syscalls[i].names) > 0)
-      return;
-  add (c, "CASCO-SECCOMP-UNCONFINED", xstrdup ("linux.seccomp.defaultAction"),
-       xasprintf ("%s, nothing denied", sc->default_action ? sc->default_action : "(none)"));
+  bool default_allows = sc && default_lets_through (sc->default_action);
+  add_fix (c, "CASCO-SECCOMP-UNCONFINED",
+           xstrdup (default_allows ? "linux.seccomp.defaultAction" : "linux.seccomp.syscalls"),
+           xasprintf ("%s: the compiled filter lets through %s", default_allows ? sc->default_action : "rules",
+                      list),
+           xasprintf ("deny %s (defaultAction SCMP_ACT_ERRNO, no rule that allows them, every ABI in "
+                      "linux.seccomp.architectures), or leave linux.seccomp out for casco's default profile",
+                      list));
 }
 
-/* "CAP_SYS_ADMIN", "cap_sys_admin" and "SYS_ADMIN" name the same capability. */
-static bool
-cap_is (const char *name, const char *bare)
+/* The first entry of any set that names capability `cap`; the sets as
+   written, resolved by the one function that made the masks. */
+static char *
+cap_path (const struct spec_capabilities *caps, int cap, char **sets_named)
 {
-  if (strncasecmp (name, "CAP_", 4) == 0)
-    name += 4;
-  return strcasecmp (name, bare) == 0;
-}
-
-static void
-check_caps (struct check *c)
-{
-  const struct spec_process *p = c->s->process;
-  if (p == NULL || p->capabilities == NULL)
-    return;
-  const struct spec_capabilities *caps = p->capabilities;
-  /* Bounding first: for uid 0 it is what exec grants; the others matter
-     when bounding is absent or the process gains them otherwise. */
   const struct { const char *name; char **v; } sets[] = {
     { "bounding", caps->bounding }, { "permitted", caps->permitted }, { "effective", caps->effective },
     { "inheritable", caps->inheritable }, { "ambient", caps->ambient },
   };
+  char *path = NULL;
+  *sets_named = NULL;
+  for (size_t s = 0; s < ARRAY_SIZE (sets); s++)
+    for (size_t i = 0; sets[s].v && sets[s].v[i]; i++)
+      if (caps_from_name (sets[s].v[i]) == cap)
+        {
+          if (path == NULL)
+            path = xasprintf ("process.capabilities.%s[%zu]", sets[s].name, i);
+          char *more = xasprintf ("%s%s%s", *sets_named ? *sets_named : "", *sets_named ? ", ." : "",
+                                  sets[s].name);
+          free (*sets_named);
+          *sets_named = more;
+          break;
+        }
+  return path ? path : xstrdup ("process.capabilities");
+}
+
+/* Container uid or gid ranges that contain host id 0 (the sum is taken in
+   64 bits: a range that wraps past 2^32-1 reaches 0 too). */
+static bool
+range_maps_host_root (const struct spec_id_mapping *m)
+{
+  return m->size > 0 && (m->host_id == 0 || (uint64_t) m->host_id + m->size > (uint64_t) UINT32_MAX + 1);
+}
+
+static bool
+mappings_map_host_root (const struct spec_id_mapping *m, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (range_maps_host_root (&m[i]))
+      return true;
+  return false;
+}
+
+/* A user namespace of its own (created, not joined) that maps no host id 0:
+   its capabilities reach only its own processes. */
+static bool
+private_userns (const struct spec *s)
+{
+  ssize_t i = -1;
+  for (size_t k = 0; s->linux_ && k < s->linux_->n_namespaces; k++)
+    if (s->linux_->namespaces[k].type == SPEC_NS_USER)
+      i = (ssize_t) k;
+  if (i < 0 || (s->linux_->namespaces[i].path && s->linux_->namespaces[i].path[0]))
+    return false;
+  return !mappings_map_host_root (s->linux_->uid_mappings, s->linux_->n_uid_mappings)
+         && !mappings_map_host_root (s->linux_->gid_mappings, s->linux_->n_gid_mappings);
+}
+
+/* Judged on the numbers caps_resolve made (what caps_apply will set), so
+   no spelling of a name reaches a mask unseen. */
+static void
+check_caps (struct check *c, const struct cap_sets *k)
+{
+  const struct spec_process *p = c->s->process;
+  if (p == NULL || p->capabilities == NULL)
+    return;
+  uint64_t granted = caps_union (k);
   size_t n_rules;
   const struct policy_rule *all = policy_rules (&n_rules);
   for (size_t r = 0; r < n_rules; r++)
     {
       if (strncmp (all[r].id, "CASCO-CAP-", 10) != 0)
         continue;
-      const char *bare = all[r].id + 10;
-      bool found = false;
-      for (size_t s = 0; s < sizeof sets / sizeof sets[0] && !found; s++)
-        for (size_t i = 0; sets[s].v && sets[s].v[i] && !found; i++)
-          if (cap_is (sets[s].v[i], bare))
-            {
-              add (c, all[r].id, xasprintf ("process.capabilities.%s[%zu]", sets[s].name, i),
-                   xstrdup (sets[s].v[i]));
-              found = true;
-            }
+      _cleanup_free_ char *name = xasprintf ("CAP_%s", all[r].id + 10);
+      int cap = caps_from_name (name);
+      if (cap < 0 || cap > 63 || !((granted >> cap) & 1))
+        continue;
+      const char *id = all[r].id;
+      if (strcmp (name, "CAP_SYS_PTRACE") == 0 && private_userns (c->s))
+        id = "CASCO-CAP-SYS_PTRACE-USERNS";
+      _cleanup_free_ char *sets = NULL;
+      char *path = cap_path (p->capabilities, cap, &sets);
+      add_fix (c, id, path, xstrdup (name),
+               xasprintf ("remove \"%s\" from process.capabilities.%s", name, sets ? sets : "*"));
     }
 }
 
@@ -295,112 +404,114 @@ check_masked_paths (struct check *c)
     add (c, "CASCO-MASKEDPATHS-EMPTY", xstrdup ("linux.maskedPaths"), xstrdup ("[]"));
 }
 
-/* "/var/run/../etc//x/" -> "/etc/x"; "/var/run" is the standard symlink to
-   "/run", folded so that socket paths compare.  Relative paths are
-   relative to the bundle and returned as NULL (never a host directory). */
-static char *
-normalize_host_path (const char *p)
-{
-  if (p == NULL || p[0] != '/')
-    return NULL;
-  char *out = mount_clean_path (p);
-  if (strcmp (out, "/var/run") == 0 || strncmp (out, "/var/run/", 9) == 0)
-    memmove (out, out + 4, strlen (out + 4) + 1);
-  return out;
-}
-
-/* path is dir or below it. */
-static bool
-path_within (const char *path, const char *dir)
-{
-  size_t n = strlen (dir);
-  if (n == 1 && dir[0] == '/')
-    return path[0] == '/';
-  return strncmp (path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
-/* The last of "ro"/"rw" wins, as for mount(8); neither means read-write. */
-static bool
-mount_is_readonly (const struct spec_mount *m)
-{
-  bool ro = false;
-  for (size_t i = 0; m->options && m->options[i]; i++)
-    if (strcmp (m->options[i], "ro") == 0)
-      ro = true;
-    else if (strcmp (m->options[i], "rw") == 0)
-      ro = false;
-  return ro;
-}
-
-static const char *const sensitive_dirs[] = {
-  "/proc", "/sys", "/dev", "/etc", "/boot", "/lib/modules", "/usr/lib/modules", NULL,
-};
-
-static const char *const engine_sockets[] = {
-  "/run/docker.sock", "/run/containerd/containerd.sock", "/run/podman/podman.sock",
-  "/run/crio/crio.sock", "/run/dockershim.sock", NULL,
+/* Filesystems a container may get at baseline: none takes a host block
+   device, none reaches host-wide kernel state beyond what the namespaces
+   and the rules below bound.  Anything else (ext4 on /dev/vda, nfs,
+   binfmt_misc, debugfs, bpf, configfs, securityfs...) is a finding. */
+static const char *const allowed_fstypes[] = {
+  "tmpfs", "ramfs", "proc", "sysfs", "devpts", "mqueue", "cgroup", "cgroup2", "overlay", NULL,
 };
 
 static bool
-is_engine_socket (const char *path)
+fstype_allowed (const char *t)
 {
-  const char *base = strrchr (path, '/');
-  base = base ? base + 1 : path;
-  for (size_t i = 0; engine_sockets[i]; i++)
-    {
-      const char *known = strrchr (engine_sockets[i], '/') + 1;
-      /* the socket itself wherever it lives, or a directory that holds one */
-      if (strcmp (base, known) == 0 || path_within (engine_sockets[i], path))
-        return true;
-    }
-  return false;
-}
-
-static bool
-is_sensitive_dir (const char *path)
-{
-  if (strcmp (path, "/") == 0)
-    return true;
-  for (size_t i = 0; sensitive_dirs[i]; i++)
-    if (path_within (path, sensitive_dirs[i]))
+  for (size_t i = 0; allowed_fstypes[i]; i++)
+    if (strcmp (t, allowed_fstypes[i]) == 0)
       return true;
   return false;
+}
+
+/* Does the mount end up read-only, as the mount code will read its options? */
+static bool
+plan_readonly (const struct mount_plan *p)
+{
+  return (p->attr_set & MOUNT_ATTR_RDONLY) || (p->o.rec_attr_set & MOUNT_ATTR_RDONLY);
+}
+
+static bool
+plan_nodev (const struct mount_plan *p, bool below)
+{
+  return (p->o.rec_attr_set & MOUNT_ATTR_NODEV) || (!below && (p->attr_set & MOUNT_ATTR_NODEV));
+}
+
+static void
+check_bind_source (struct check *c, size_t i, const struct mount_plan *p, const struct host_object *o)
+{
+  const struct host_reach *r = &o->reach;
+  if (r->system_tree && !plan_readonly (p))
+    add_fix (c, "CASCO-MOUNT-HOST-PATH", xasprintf ("mounts[%zu].source", i),
+             xasprintf ("%s, read-write: %s", o->path, r->system_tree),
+             xasprintf ("add \"%s\" to mounts[%zu].options, or bind a directory made for the container",
+                        p->recursive ? "rro" : "ro", i));
+  if (r->engine_socket)
+    add_fix (c, "CASCO-MOUNT-ENGINE-SOCKET", xasprintf ("mounts[%zu].source", i),
+             xasprintf ("%s: %s", o->path, r->engine_socket),
+             xasprintf ("remove mounts[%zu] (read-only does not stop connect())", i));
+  if (r->devices && !plan_nodev (p, r->devices_below))
+    add_fix (c, "CASCO-DEVICE-HOST", xasprintf ("mounts[%zu].source", i), xasprintf ("%s: %s", o->path, r->devices),
+             xasprintf ("add \"%s\" to mounts[%zu].options (read-only does not stop writes to a device)",
+                        r->devices_below ? "rnodev" : "nodev", i));
+  if (r->host_proc)
+    add_fix (c, "CASCO-MOUNT-HOST-PROC", xasprintf ("mounts[%zu].source", i), xasprintf ("%s: %s", o->path, r->host_proc),
+             xasprintf ("remove mounts[%zu]: the container gets its own procfs at /proc", i));
+}
+
+static bool
+has_private_ns (const struct spec *s, enum spec_ns_type t)
+{
+  const struct spec_namespace *ns = spec_find_namespace (s, t);
+  return ns && (ns->path == NULL || ns->path[0] == '\0');
+}
+
+static void
+check_new_fs (struct check *c, size_t i, const struct mount_plan *p)
+{
+  const struct spec_mount *m = &c->s->mounts[i];
+  if (!fstype_allowed (p->fstype))
+    {
+      struct stat st;
+      bool blk = m->source && m->source[0] == '/' && stat (m->source, &st) == 0 && S_ISBLK (st.st_mode);
+      add_fix (c, "CASCO-MOUNT-FSTYPE", xasprintf ("mounts[%zu].type", i),
+               xasprintf ("%s from %s%s", p->fstype, m->source ? m->source : "none",
+                          blk ? " (a host block device)" : ""),
+               xasprintf ("mount it on the host and bind the directory (mounts[%zu].type \"bind\"), or use "
+                          "one of tmpfs, proc, sysfs, devpts, mqueue, cgroup2, overlay", i));
+      return;
+    }
+  /* the host's cgroup tree, writable: limits, devices, other services */
+  if (strcmp (p->fstype, "cgroup2") == 0 && !plan_readonly (p) && !has_private_ns (c->s, SPEC_NS_CGROUP))
+    add_fix (c, "CASCO-MOUNT-CGROUP-WRITABLE", xasprintf ("mounts[%zu].options", i),
+             xasprintf ("%s on %s, read-write, no cgroup namespace", m->type, p->dest),
+             xasprintf ("add \"ro\" to mounts[%zu].options, or {\"type\":\"cgroup\"} to linux.namespaces", i));
+  const struct host_objects *objs = c->opts->sources;
+  if (objs && i < objs->n)
+    {
+      const struct host_object *dirs[] = { &objs->upper[i], &objs->work[i] };
+      for (size_t k = 0; k < 2; k++)
+        if (dirs[k]->fd >= 0 && dirs[k]->reach.system_tree)
+          add_fix (c, "CASCO-MOUNT-HOST-PATH", xasprintf ("mounts[%zu].options", i),
+                   xasprintf ("overlay %s %s, written to: %s", k ? "workdir" : "upperdir", dirs[k]->path,
+                              dirs[k]->reach.system_tree),
+                   xasprintf ("give mounts[%zu] an upperdir and workdir made for the container", i));
+    }
 }
 
 static void
 check_mounts (struct check *c)
 {
   const struct spec *s = c->s;
+  const struct host_objects *objs = c->opts->sources;
   for (size_t i = 0; i < s->n_mounts; i++)
     {
-      const struct spec_mount *m = &s->mounts[i];
-      if (!mount_is_bind (m))
+      struct mount_plan p;
+      /* invalid options are create's error, reported before the policy runs */
+      if (mount_plan_build (&s->mounts[i], i, &p, NULL) < 0)
         continue;
-      /* the source as written, and where it really leads on this host */
-      _cleanup_free_ char *as_written = normalize_host_path (m->source);
-      const char *resolved_raw = c->opts->mount_sources && i < c->opts->n_mount_sources
-                                     ? c->opts->mount_sources[i] : NULL;
-      _cleanup_free_ char *resolved = normalize_host_path (resolved_raw);
-      const char *cands[] = { as_written, resolved };
-      bool socket = false, sensitive = false;
-      const char *hit_socket = NULL, *hit_sensitive = NULL;
-      for (size_t k = 0; k < 2; k++)
-        {
-          if (cands[k] == NULL)
-            continue;
-          /* read-only does not help: connect() on a socket ignores it */
-          /* name the source as written; the resolved path when only it matches */
-          const char *shown = k == 0 ? m->source : resolved_raw;
-          if (!socket && is_engine_socket (cands[k]))
-            socket = true, hit_socket = shown;
-          if (!sensitive && !mount_is_readonly (m) && is_sensitive_dir (cands[k]))
-            sensitive = true, hit_sensitive = shown;
-        }
-      if (sensitive)
-        add (c, "CASCO-MOUNT-HOST-PATH", xasprintf ("mounts[%zu].source", i),
-             xasprintf ("%s (read-write)", hit_sensitive));
-      if (socket)
-        add (c, "CASCO-MOUNT-ENGINE-SOCKET", xasprintf ("mounts[%zu].source", i), xstrdup (hit_socket));
+      if (p.kind == MOUNT_KIND_BIND && objs && i < objs->n && objs->v[i].fd >= 0)
+        check_bind_source (c, i, &p, &objs->v[i]);
+      else if (p.kind == MOUNT_KIND_FS)
+        check_new_fs (c, i, &p);
+      mount_plan_clear (&p);
     }
 }
 
@@ -584,6 +695,63 @@ check_limits (struct check *c)
          xstrdup (!pids ? "absent or unlimited" : "not enforced: no cgroup"));
 }
 
+static void
+check_mappings (struct check *c, const char *key, const char *what, const struct spec_id_mapping *m,
+                size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (range_maps_host_root (&m[i]))
+      add_fix (c, "CASCO-USERNS-MAPS-HOST-ROOT", xasprintf ("linux.%s[%zu]", key, i),
+               xasprintf ("containerID %u, hostID %u, size %u: covers host %s 0", m[i].container_id,
+                          m[i].host_id, m[i].size, what),
+               xasprintf ("map only unprivileged host %ss: no range of linux.%s may contain host %s 0 "
+                          "(start hostID at 1 or above, e.g. a range from /etc/sub%s)",
+                          what, key, what, what));
+}
+
+static void
+check_userns_maps (struct check *c)
+{
+  const struct spec_linux *l = c->s->linux_;
+  if (l == NULL)
+    return;
+  check_mappings (c, "uidMappings", "uid", l->uid_mappings, l->n_uid_mappings);
+  check_mappings (c, "gidMappings", "gid", l->gid_mappings, l->n_gid_mappings);
+}
+
+static bool
+hook_allowed (const struct check *c, const char *path)
+{
+  _cleanup_free_ char *clean = policy_clean_hook_path (path);
+  for (size_t i = 0; clean && c->opts->hooks_allowed && c->opts->hooks_allowed[i]; i++)
+    if (strcmp (clean, c->opts->hooks_allowed[i]) == 0)
+      return true;
+  return false;
+}
+
+static void
+check_hooks (struct check *c)
+{
+  const struct spec_hooks *h = &c->s->hooks;
+  const struct { const char *kind; const struct spec_hook *v; size_t n; } kinds[] = {
+    { "prestart", h->prestart, h->n_prestart },
+    { "createRuntime", h->create_runtime, h->n_create_runtime },
+    { "createContainer", h->create_container, h->n_create_container },
+    { "startContainer", h->start_container, h->n_start_container },
+    { "poststart", h->poststart, h->n_poststart },
+    { "poststop", h->poststop, h->n_poststop },
+  };
+  for (size_t k = 0; k < ARRAY_SIZE (kinds); k++)
+    for (size_t i = 0; i < kinds[k].n; i++)
+      {
+        const char *path = kinds[k].v[i].path ? kinds[k].v[i].path : "";
+        if (!hook_allowed (c, path))
+          add_fix (c, "CASCO-HOOKS", xasprintf ("hooks.%s[%zu].path", kinds[k].kind, i), xstrdup (path),
+                   xasprintf ("remove the hook, or an operator lists \"%s\" in hooks_allowed of "
+                              POLICY_CONF_PATH " (or $" POLICY_CONF_ENV ")", path));
+      }
+}
+
 size_t
 policy_check (const struct spec *s, enum policy_level level, const struct policy_options *opts,
               struct policy_findings *out)
@@ -592,14 +760,26 @@ policy_check (const struct spec *s, enum policy_level level, const struct policy
   if ((unsigned) level >= POLICY_N_LEVELS)
     level = POLICY_STRICT;
   struct check c = { .s = s, .level = level, .opts = opts ? opts : &none, .out = out };
+  /* the masks the init applies: given, or made by that same function */
+  struct cap_sets caps = { 0 };
+  if (opts && opts->caps)
+    caps = *opts->caps;
+  else if (s->process)
+    {
+      struct casco_error *e = NULL;
+      if (caps_resolve (s->process->capabilities, &caps, &e) < 0)
+        casco_error_free (e);   /* spec_validate refuses such a config first */
+    }
   /* table order, so reports read the same way every time */
-  check_seccomp (&c);
-  check_caps (&c);
+  check_seccomp (&c, &caps);
+  check_caps (&c, &caps);
   check_masked_paths (&c);
   check_mounts (&c);
   check_devices (&c);
   check_namespaces (&c);
   check_process (&c);
   check_limits (&c);
+  check_userns_maps (&c);
+  check_hooks (&c);
   return c.refused;
 }

@@ -429,8 +429,16 @@ close_inherited_fds (const struct init_config *c)
 #ifdef CASCO_WEAKEN_CLOSE_FDS
   return;   /* prove-red: keep every inherited fd until exec (CVE-2024-21626) */
 #endif
-  int keep[] = { c->sync_fd, c->exec_listen_fd, c->console_fd };
-  close_fds_except (3 + (unsigned) c->preserve_fds, keep, ARRAY_SIZE (keep));
+  /* ours: the sync socket, start's socket, the console, and the bind trees
+     the parent cloned for mounts[] (closed once mounted, rootfs.c) */
+  size_t n_mounts = c->rootfs.bind_trees ? c->spec->n_mounts : 0, n = 0;
+  int keep[3 + n_mounts];
+  keep[n++] = c->sync_fd;
+  keep[n++] = c->exec_listen_fd;
+  keep[n++] = c->console_fd;
+  for (size_t i = 0; i < n_mounts; i++)
+    keep[n++] = c->rootfs.bind_trees[i];
+  close_fds_except (3 + (unsigned) c->preserve_fds, keep, n);
 }
 
 /* exec's stage 1, before it joins anything: from the first namespace on, a

@@ -108,12 +108,16 @@ static int
 rootfs_do_mounts (const struct rootfs_config *c, int rootfs_fd, struct casco_error **err)
 {
   struct mount_env env = {
-    .rootfs_fd = rootfs_fd, .bundle_path = c->bundle_path,
+    .rootfs_fd = rootfs_fd, .bundle_path = c->bundle_path, .bind_trees = c->bind_trees,
     .new_userns = c->new_userns, .new_netns = c->new_netns,
   };
   for (size_t i = 0; i < c->spec->n_mounts; i++)
     if (mount_perform (&env, &c->spec->mounts[i], i, err) < 0)
       return -1;
+  /* the host objects' trees are attached: hold nothing of the host longer */
+  for (size_t i = 0; c->bind_trees && i < c->spec->n_mounts; i++)
+    if (c->bind_trees[i] >= 0)
+      close (c->bind_trees[i]);
   return 0;
 }
 

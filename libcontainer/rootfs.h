@@ -23,6 +23,7 @@ struct rootfs_config
   bool new_ipcns;           /* ... its own ipc ns: kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.* */
   bool new_utsns;           /* ... its own uts ns: kernel.hostname/domainname sysctls */
   bool no_pivot;
+  const int *bind_trees;    /* per mounts[] index: the bind tree the parent cloned, or -1 */
 };
 
 int rootfs_prepare (const struct rootfs_config *c, struct casco_error **err);

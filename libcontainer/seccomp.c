@@ -257,6 +257,17 @@ seccomp_compile (const struct spec_seccomp *s, struct seccomp_program *out, stru
 }
 
 int
+seccomp_program_for_spec (const struct spec *spec, struct seccomp_program *out, struct casco_error **err)
+{
+  /* A config that forgets seccomp still runs confined (precompiled, so the
+     default costs no libseccomp work at run time). */
+  if (spec->linux_ && spec->linux_->seccomp)
+    return seccomp_compile (spec->linux_->seccomp, out, err);
+  casco_debug ("linux.seccomp absent: using casco's default profile");
+  return seccomp_default_program (out, err);
+}
+
+int
 seccomp_install (const struct seccomp_program *p, int *listener_fd, struct casco_error **err)
 {
   *listener_fd = -1;

@@ -47,6 +47,21 @@ int seccomp_default_program (struct seccomp_program *out, struct casco_error **e
    default profile for the build machine (and by its test).  Caller frees. */
 int seccomp_default_arches (char *const *listed, char ***out, struct casco_error **err);
 
+/* The program a container of this spec installs: linux.seccomp compiled,
+   or casco's built-in default when the config names none.  What create and
+   exec install and what the policy judges (one compile, one object). */
+int seccomp_program_for_spec (const struct spec *spec, struct seccomp_program *out,
+                              struct casco_error **err);
+
+/* The syscalls that lead out of a container (unshare(CLONE_NEWUSER),
+   mount, bpf, kexec_load, ... and ptrace when ptrace_cap) that p lets
+   through (ALLOW, LOG, TRACE) on some ABI of this machine while reference
+   (casco's default program; NULL: none is let through) denies them, tried
+   with the arguments that matter.  One line per ABI that lets some through,
+   "i386: unshare(CLONE_NEWUSER), mount"; NULL when none.  Caller frees with strv_free. */
+char **seccomp_effect_escapes (const struct seccomp_program *p, const struct seccomp_program *reference,
+                               bool ptrace_cap);
+
 /* Hand a notify fd to the listener at s->listener_path, as runc does: one
    message with the fd (SCM_RIGHTS) and a JSON ContainerProcessState
    {ociVersion, fds: ["seccompFd"], pid, metadata, state}. */

@@ -282,27 +282,24 @@ host_user_name (unsigned uid)
 /* ---- fds ------------------------------------------------------------------- */
 
 void
-close_fds_except (unsigned lo, const int *keep, size_t n)
+close_fds_except (unsigned lo, int *keep, size_t n)
 {
-  /* lo and the kept fds in ascending order; the gaps between them close */
-  int sorted[32];
-  if (n > ARRAY_SIZE (sorted))
-    abort ();   /* a caller's bug: never silently keep more than asked */
-  memcpy (sorted, keep, n * sizeof *keep);
+  /* the kept fds in ascending order (insertion sort: a handful); the gaps
+     between them close */
   for (size_t i = 1; i < n; i++)
-    for (size_t j = i; j > 0 && sorted[j - 1] > sorted[j]; j--)
+    for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--)
       {
-        int t = sorted[j];
-        sorted[j] = sorted[j - 1];
-        sorted[j - 1] = t;
+        int t = keep[j];
+        keep[j] = keep[j - 1];
+        keep[j - 1] = t;
       }
   for (size_t i = 0; i < n; i++)
     {
-      if (sorted[i] < 0 || (unsigned) sorted[i] < lo)
+      if (keep[i] < 0 || (unsigned) keep[i] < lo)
         continue;
-      if ((unsigned) sorted[i] > lo)
-        close_range (lo, (unsigned) sorted[i] - 1, 0);
-      lo = (unsigned) sorted[i] + 1;
+      if ((unsigned) keep[i] > lo)
+        close_range (lo, (unsigned) keep[i] - 1, 0);
+      lo = (unsigned) keep[i] + 1;
     }
   close_range (lo, ~0U, 0);
 }

@@ -11,6 +11,7 @@
 #include "casco/error.h"
 #include "casco/spec.h"
 #include "casco/util.h"
+#include "caps.h"
 
 /* JSON paths for messages, formatted into a buffer the caller owns. */
 typedef char jpath_buf[256];
@@ -204,7 +205,7 @@ validate_process (const struct spec_process *p, struct casco_error **err)
         return casco_error_config (err, at (path, "process.env[%zu]", i),
                                    "\"%s\" is not of the form NAME=VALUE", p->env[i]);
     }
-  if (validate_rlimits (p, err) < 0)
+  if (validate_rlimits (p, err) < 0 || caps_check_names (p->capabilities, err) < 0)
     return -1;
   if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000))
     return casco_error_config (err, "process.oomScoreAdj", "%d is out of range: must be -1000..1000",

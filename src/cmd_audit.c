@@ -70,9 +70,16 @@ run_audit (struct cli *cli, int argc, char **argv)
       cli_fail (cli, err);
       return AUDIT_INVALID;
     }
+  /* judged where create would judge it: in its bundle, on this host */
+  _cleanup_free_ char *dir = xstrdup (file);
+  char *slash = strrchr (dir, '/');
+  if (slash)
+    slash == dir ? (void) (dir[1] = '\0') : (void) (*slash = '\0');
+  _cleanup_close_ int bundle_fd = open (slash ? dir : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  const struct audit_host host = { .bundle_fd = bundle_fd, .cgroup_disabled = cli->ctx.cgroup_disabled };
   _cleanup_free_ char *report = NULL;
   bool passes = false;
-  if (audit_config (text, len, file, level, strcmp (format, "json") == 0, &report, &passes, &err) < 0)
+  if (audit_config (text, len, file, level, strcmp (format, "json") == 0, &host, &report, &passes, &err) < 0)
     {
       casco_error_wrap (&err, "audit %s", file);
       cli_fail (cli, err);

@@ -12,6 +12,9 @@
 #include "casco/spec.h"
 
 struct casco_error;
+struct host_objects;
+struct cap_sets;
+struct seccomp_program;
 
 /* Chosen by the operator only, never by the config (its author is whom the
    policy guards against).  STRICT is 0: a zeroed context is strict. */
@@ -65,12 +68,22 @@ struct policy_options
      again: exec is judged on what its process adds to the container. */
   const struct policy_findings *judged;
   bool no_cgroup;           /* no cgroup will be used: stated limits are not enforced */
-  /* Host path each mount's source resolves to (symlinks followed), indexed
-     like spec->mounts; NULL, or a NULL entry, means "use the source as written". */
-  const char *const *mount_sources;
-  size_t n_mount_sources;
-  /* ns_is_host[t]: the config's namespace path of type t names the host's own. */
+  /* The host objects the mounts name, opened once and judged on the fd
+     (hostobj.h), indexed like spec->mounts; the mount is made from the
+     same fd.  NULL: not opened (then bind sources are not judged). */
+  const struct host_objects *sources;
+  /* ns_is_host[t]: the namespace the config joins for type t (judged on
+     the fd setns will get) is the host's own. */
   bool ns_is_host[SPEC_NS_COUNT];
+  /* The masks caps_resolve made of process.capabilities, which the init
+     applies; NULL: policy_check resolves them with that same function. */
+  const struct cap_sets *caps;
+  /* The program the init installs (seccomp_program_for_spec); NULL:
+     policy_check compiles it the same way. */
+  const struct seccomp_program *seccomp;
+  /* Hook paths the operator allows (policy.conf's hooks_allowed), cleaned;
+     NULL-terminated or NULL. */
+  char *const *hooks_allowed;
 };
 
 /* The table, in report order. */
@@ -104,9 +117,18 @@ const char *policy_allowing_level (const struct policy_rule *r, enum policy_leve
    the file's path, "default"); it points to static or environment storage. */
 int policy_level_resolve (const char *flag, enum policy_level *out, const char **source,
                           struct casco_error **err);
-/* Parse policy.conf text: "# comment", blank lines, and "level = NAME". */
+/* Parse policy.conf text: "# comment", blank lines, "level = NAME" and
+   "hooks_allowed = /abs/path ..." (blank-separated, may repeat; each path
+   cleaned of "//" and "." and refused with ".."), appended to
+   *hooks_allowed when that is not NULL. */
 int policy_conf_parse (const char *text, const char *file, enum policy_level *out, bool *found,
-                       struct casco_error **err);
+                       char ***hooks_allowed, struct casco_error **err);
+/* The operator's hooks_allowed from $CASCO_POLICY_CONF or
+   /etc/casco/policy.conf (absent file: none).  Caller frees with strv_free. */
+int policy_conf_hooks (char ***out, struct casco_error **err);
+/* "/usr//bin/./hook" -> "/usr/bin/hook"; NULL for a relative path or one
+   with a ".." component (which no allowlist entry matches). */
+char *policy_clean_hook_path (const char *path);
 
 /* Log each finding of a check (error for refusals, warning for warnings)
    and fail when the level refuses any: what create, run and exec call. */

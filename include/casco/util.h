@@ -62,9 +62,9 @@ int parse_long (const char *s, long *out);
    directly, not through NSS: a static casco cannot load NSS modules. */
 char *host_user_name (unsigned uid);
 
-/* Close every fd from lo up, except the n fds in keep (n <= 32; negative
-   entries and those below lo are ignored). */
-void close_fds_except (unsigned lo, const int *keep, size_t n);
+/* Close every fd from lo up, except the n fds in keep (sorted in place;
+   negative entries and those below lo are ignored). */
+void close_fds_except (unsigned lo, int *keep, size_t n);
 /* Open fd (an O_PATH fd, already verified) for real with flags, through a
    /proc verified to be procfs; refused if what opens is another object. */
 int fd_reopen (int fd, int flags, const char *what, struct casco_error **err);

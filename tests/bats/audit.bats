@@ -22,9 +22,31 @@ setup() {
 
 # golden NAME BASELINE_STATUS — compare both reports of NAME.json with their
 # goldens; BASELINE_STATUS is audit's exit status under baseline (0 passes, 1 not).
+# audit judges bind sources on this host (as create would): the fixture's
+# per-container files and its docker.sock are made under a fixed directory
+# (the same paths every run, so the goldens stay byte for byte); "/" and
+# /dev/shm stay the host's own.
+FIXTURE_HOST=/tmp/casco-audit-fixtures
+
+fixture_on_this_host() {
+	local name=$1 src
+	mkdir -p "$TESTDIR/fx"
+	jq --arg h "$FIXTURE_HOST" '.mounts |= map(if (.source // "" | test("^/var/(lib/docker|run)/")) then .source = $h + .source else . end)' \
+		"$FIXTURES/$name.json" >"$TESTDIR/fx/$name.json"
+	for src in $(jq -r '.mounts[].source // empty' "$TESTDIR/fx/$name.json" | grep "^$FIXTURE_HOST/"); do
+		mkdir -p "$(dirname "$src")"
+		if [[ $src == *.sock ]]; then
+			[ -S "$src" ] || python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$src"
+		else
+			[ -e "$src" ] || : >"$src"
+		fi
+	done
+}
+
 golden() {
 	local name=$1 want=$2 level format ext out
-	cd "$FIXTURES" || return 1
+	fixture_on_this_host "$name"
+	cd "$TESTDIR/fx" || return 1
 	for ext in txt json; do
 		if [ "$ext" = txt ]; then level=baseline format=text; else level=strict format=json; fi
 		out=$FIXTURES/audit/$name.$ext.golden

@@ -78,9 +78,9 @@ caps() {
 	levels CASCO-CAP-SYS_RAWIO 'process.capabilities.bounding[3]' refuse refuse warn
 }
 
-@test "policy: CASCO-CAP-SYS_PTRACE: strict refuse, baseline warn, permissive ok" {
+@test "policy: CASCO-CAP-SYS_PTRACE without a user namespace: strict refuse, baseline refuse, permissive warn" {
 	caps CAP_SYS_PTRACE
-	levels CASCO-CAP-SYS_PTRACE 'process.capabilities.bounding[3]' refuse warn ok
+	levels CASCO-CAP-SYS_PTRACE 'process.capabilities.bounding[3]' refuse refuse warn
 }
 
 @test "policy: CASCO-CAP-SYS_BOOT: strict refuse, baseline refuse, permissive warn" {
@@ -443,10 +443,10 @@ engine_bundle() {
 	assert_failure
 	assert_output_contains "CASCO-CAP-SYS_ADMIN"
 	assert_output_contains "CASCO-DEVICE-HOST"
-	assert_output_contains "config refused by policy baseline: 10 findings"
+	assert_output_contains "config refused by policy baseline: 11 findings"
 	# the last line names the rules on its own: a shim quotes only that one
 	local last=${lines[${#lines[@]} - 1]}
-	[[ $last == *"10 findings: CASCO-CAP-SYS_ADMIN, "*", CASCO-DEVICE-HOST (\`casco audit --policy baseline\` explains them)" ]] ||
+	[[ $last == *"11 findings: CASCO-CAP-SYS_ADMIN, "*", CASCO-DEVICE-HOST (\`casco audit --policy baseline\` explains them)" ]] ||
 		fail "the error line does not name the refused rules: $last"
 	assert_no_leftovers "$ID"
 }

@@ -13,8 +13,9 @@
      bit 4     opts.ns_is_host[] set for every namespace type
      bit 5     pass opts to policy_check (clear: NULL, as audit does)
      bit 6     audit's JSON report instead of text
-     bit 7     opts.mount_sources: each mount's destination stands for where
-               its source resolves on the host (arbitrary strings) */
+     bit 7     opts.sources: every bind source judged as reaching everything
+               (a system tree, an engine socket, devices, the host's procfs),
+               its host path the mount's destination (an arbitrary string) */
 #include <string.h>
 
 #include "fuzz.h"
@@ -23,6 +24,7 @@
 #include "casco/policy.h"
 #include "casco/spec.h"
 #include "casco/util.h"
+#include "../../libcontainer/hostobj.h"
 #include "../../libcontainer/policy.h"
 
 /* Every finding names a rule of the table, a path and a value; its action
@@ -118,14 +120,22 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       struct policy_options opts = { .exec = sel & 0x04, .no_cgroup = sel & 0x08 };
       for (int t = 0; t < SPEC_NS_COUNT; t++)
         opts.ns_is_host[t] = sel & 0x10;
-      const char **sources = NULL;
+      struct host_objects objs = { 0 };
       if (sel & 0x80)
         {
-          sources = xmalloc0 ((s->n_mounts + 1) * sizeof *sources);
+          objs.n = s->n_mounts;
+          objs.v = xmalloc0 ((s->n_mounts + 1) * sizeof *objs.v);
+          objs.upper = xmalloc0 ((s->n_mounts + 1) * sizeof *objs.upper);
+          objs.work = xmalloc0 ((s->n_mounts + 1) * sizeof *objs.work);
           for (size_t i = 0; i < s->n_mounts; i++)
-            sources[i] = s->mounts[i].destination;
-          opts.mount_sources = sources;
-          opts.n_mount_sources = s->n_mounts;
+            {
+              char *dest = s->mounts[i].destination ? s->mounts[i].destination : (char *) "";
+              objs.v[i] = (struct host_object){ .fd = 1000, .path = dest,
+                                                .reach = { dest, dest, dest, i & 1, dest } };
+              objs.upper[i] = objs.work[i] = (struct host_object){ .fd = i & 1 ? 1000 : -1, .path = dest,
+                                                                   .reach = { .system_tree = dest } };
+            }
+          opts.sources = &objs;
         }
       const struct policy_options *o = use_opts ? &opts : NULL;
 
@@ -138,13 +148,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       if ((r < 0) != (refused > 0))
         abort ();
       fuzz_check_error (&err);
-      free (sources);
+      free (objs.v);
+      free (objs.upper);
+      free (objs.work);
     }
   spec_free (s);
 
   char *report = NULL;
   bool passes = false;
-  if (audit_config (json, len, "fuzz", level, as_json, &report, &passes, &err) < 0)
+  if (audit_config (json, len, "fuzz", level, as_json, NULL, &report, &passes, &err) < 0)
     {
       if (valid)
         abort ();   /* audit parses and validates as create does */

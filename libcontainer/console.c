@@ -15,10 +15,16 @@ console_open_pty (const struct spec_console_size *size, int *master, int *slave,
                   struct casco_error **err)
 {
   /* /dev/ptmx after pivot is the container's (a link to pts/ptmx), so the
-     slave lives in the container's devpts instance, not the host's. */
-  _cleanup_close_ int m = open ("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+     slave lives in the container's devpts instance, not the host's.  A
+     process in the container (exec) or the image may have put a FIFO or
+     another device there: it is looked at first and opened only when it is
+     the ptmx (char 5:2), whether the node or devpts's own ptmx. */
+  _cleanup_close_ int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return casco_error_set (err, errno, "open the container's root");
+  _cleanup_close_ int m = open_container_device (root, "/dev/ptmx", 5, 2, O_RDWR | O_NOCTTY, err);
   if (m < 0)
-    return casco_error_set (err, errno, "open /dev/ptmx (is /dev/pts mounted?)");
+    return casco_error_wrap (err, "terminal (is /dev/pts mounted?)");
   if (unlockpt (m) < 0)
     return casco_error_set (err, errno, "unlockpt");
   /* TIOCGPTPEER opens the slave from the master without a path lookup. */

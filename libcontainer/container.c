@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -21,6 +22,7 @@
 #include "casco/spec.h"
 #include "casco/syscalls.h"
 #include "casco/util.h"
+#include "casco/weaken.h"
 #include "console.h"
 #include "cgroup.h"
 #include "hooks.h"
@@ -1499,6 +1501,11 @@ int
 container_exec (const struct casco_context *ctx, const char *id, const struct exec_options *o,
                 int *exit_code, struct casco_error **err)
 {
+  /* Not dumpable from the start: every child (the helper that joins the
+     container) inherits it at birth, with no window before it sets it. */
+#ifndef CASCO_WEAKEN_DUMPABLE   /* prove-red: stay dumpable (CVE-2016-9962) */
+  prctl (PR_SET_DUMPABLE, 0);
+#endif
   _cleanup_close_ int rootfd = -1;
   _cleanup_close_ int dirfd = -1;
   struct container_state st = { 0 };

@@ -24,6 +24,7 @@
 #include "console.h"
 #include "hooks.h"
 #include "process.h"
+#include "user.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -287,16 +288,12 @@ env_complete (char **env, const struct spec_process *p)
 {
   if (env_get (env, "HOME") == NULL && p)
     {
-      const char *home = "/";
-      _cleanup_fclose_ FILE *f = fopen ("/etc/passwd", "re");
-      struct passwd *pw;
-      while (f && (pw = fgetpwent (f)) != NULL)
-        if (pw->pw_uid == p->user.uid)
-          {
-            home = pw->pw_dir;
-            break;
-          }
-      _cleanup_free_ char *entry = xasprintf ("HOME=%s", home);
+      /* We stand in the container's root: its passwd is the container's
+         to shape (a FIFO, /dev/zero), so it is read with the same care the
+         host side takes (never blocking, bounded, regular files only). */
+      _cleanup_close_ int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      _cleanup_free_ char *home = root < 0 ? NULL : user_home_in_root (root, p->user.uid);
+      _cleanup_free_ char *entry = xasprintf ("HOME=%s", home ? home : "/");
       env = strv_append (env, entry);
     }
   if (p && p->terminal && env_get (env, "TERM") == NULL)
@@ -441,24 +438,54 @@ close_inherited_fds (const struct init_config *c)
   keep[n++] = c->console_fd;
   for (size_t i = 0; i < n_mounts; i++)
     keep[n++] = c->rootfs.bind_trees[i];
-  /* sorted (insertion sort: a handful) */
-  for (size_t i = 1; i < n; i++)
-    for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--)
-      {
-        int t = keep[j];
-        keep[j] = keep[j - 1];
-        keep[j - 1] = t;
-      }
-  unsigned lo = 3 + (unsigned) c->preserve_fds;
-  for (size_t i = 0; i < n; i++)
+  close_fds_except (3 + (unsigned) c->preserve_fds, keep, n);
+}
+
+/* exec's stage 1, before it joins anything: from the first namespace on, a
+   process in the container holding CAP_SYS_PTRACE can open what we hold
+   through /proc/PID/fd (non-dumpable does not stop that capability), so
+   only the fds the process is given (stdio, --preserve-fds), the sync and
+   console sockets and the namespaces still to join survive: the state
+   dir, the caller's other fds and everything else casco held close here. */
+static void
+close_fds_before_join (const struct init_config *c)
+{
+#ifdef CASCO_WEAKEN_CLOSE_FDS
+  return;   /* prove-red: keep every inherited fd until exec (CVE-2024-21626) */
+#endif
+  int keep[3 + SPEC_NS_COUNT] = { c->sync_fd, c->exec_listen_fd, c->console_fd };
+  for (int t = 0; t < SPEC_NS_COUNT; t++)
+    keep[3 + t] = c->ns.join_fd[t];
+  close_fds_except (3 + (unsigned) c->preserve_fds, keep, ARRAY_SIZE (keep));
+}
+
+/* The environment casco was started with stays in our memory (the block
+   /proc/PID/environ shows) until execve replaces it; the process gets its
+   own copy (c->env).  Wipe the block before joining, for the same reason as
+   close_fds_before_join: the caller's environment is host data. */
+static void
+scrub_environ_block (void)
+{
+  char buf[2048];
+  _cleanup_close_ int fd = open ("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : read_all (fd, buf, sizeof buf - 1);
+  clearenv ();
+  if (n <= 0)
+    return;
+  buf[n] = '\0';
+  /* fields after "(comm)": state is field 3; env_start 50, env_end 51 */
+  char *p = strrchr (buf, ')');
+  unsigned long long start = 0, end = 0;
+  for (int field = 2; p && field < 51; field++)
     {
-      if (keep[i] < 0 || (unsigned) keep[i] < lo)
-        continue;
-      if ((unsigned) keep[i] > lo)
-        close_range (lo, (unsigned) keep[i] - 1, 0);
-      lo = (unsigned) keep[i] + 1;
+      p = strchr (p + 1, ' ');
+      if (p && field + 1 == 50)
+        start = strtoull (p + 1, NULL, 10);
+      if (p && field + 1 == 51)
+        end = strtoull (p + 1, NULL, 10);
     }
-  close_range (lo, ~0U, 0);
+  if (start && end > start && end - start < (64u << 20))
+    memset ((void *) (uintptr_t) start, 0, (size_t) (end - start));
 }
 
 /* When the filter goes in: before the capabilities are dropped (without
@@ -760,6 +787,11 @@ init_stage1 (struct init_config *c)
 #ifndef CASCO_WEAKEN_DUMPABLE   /* prove-red: stay dumpable (CVE-2016-9962) */
   prctl (PR_SET_DUMPABLE, 0);
 #endif
+  if (c->is_exec)
+    {
+      close_fds_before_join (c);
+      scrub_environ_block ();
+    }
   /* Join before create: joining needs our privileges in the host user ns,
      and new namespaces must be owned by the new user ns, so order is:
      join user, join others, create user (+ maps), create others. */

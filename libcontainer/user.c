@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "casco/error.h"
+#include "casco/log.h"
 #include "casco/syscalls.h"
 #include "casco/util.h"
 #include "casco/weaken.h"
@@ -92,21 +93,22 @@ user_parse (const char *spec, const char *passwd, const char *group, uint32_t *u
   return 0;
 }
 
-/* Read a small file inside the container root; NULL when it does not exist. */
+/* Read one of the container's account files, never a host file (CVE-2026-30892
+   class) and never something that blocks, never ends or reads host state
+   (a FIFO, /dev/zero, /proc/kmsg): util.c read_container_file. */
 static int
 read_in_root (int root_fd, const char *path, char **out, struct casco_error **err)
 {
-  *out = NULL;
 #ifdef CASCO_WEAKEN_USER_INROOT
   /* prove-red: the container's symlinks lead to host files (CVE-2026-30892 class) */
+  *out = NULL;
   _cleanup_close_ int fd = openat (root_fd, path + (path[0] == '/'), O_RDONLY | O_CLOEXEC);
-#else
-  _cleanup_close_ int fd = sys_openat2 (root_fd, path, O_RDONLY | O_CLOEXEC,
-                                        RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, 0);
-#endif
   if (fd < 0)
     return errno == ENOENT ? 0 : casco_error_set (err, errno, "open the container's %s", path);
   return read_fd_all (fd, path, out, NULL, err);
+#else
+  return read_container_file (root_fd, path, CONTAINER_FILE_MAX, out, err);
+#endif
 }
 
 int
@@ -117,6 +119,47 @@ user_resolve_in_root (int root_fd, const char *spec, uint32_t *uid, uint32_t *gi
   _cleanup_free_ char *group = NULL;
   if (read_in_root (root_fd, "/etc/passwd", &passwd, err) < 0
       || read_in_root (root_fd, "/etc/group", &group, err) < 0)
-    return -1;
+    return casco_error_wrap (err, "--user \"%s\"", spec);
   return user_parse (spec, passwd, group, uid, gid, err);
+}
+
+char *
+user_home (const char *passwd, uint32_t uid)
+{
+  /* "name:pw:uid:gid:gecos:home:shell"; the first line with this uid wins */
+  for (const char *line = passwd; line && *line; )
+    {
+      const char *end = strchr (line, '\n');
+      size_t len = end ? (size_t) (end - line) : strlen (line);
+      _cleanup_free_ char *copy = xstrndup (line, len);
+      char *f[7] = { 0 };
+      char *p = copy;
+      for (int i = 0; i < 7 && p; i++)
+        {
+          f[i] = p;
+          p = strchr (p, ':');
+          if (p)
+            *p++ = '\0';
+        }
+      uint32_t u;
+      if (f[5] && parse_id (f[2], &u) && u == uid && f[5][0] == '/')
+        return xstrdup (f[5]);
+      line = end ? end + 1 : NULL;
+    }
+  return NULL;
+}
+
+char *
+user_home_in_root (int root_fd, uint32_t uid)
+{
+  _cleanup_free_ char *passwd = NULL;
+  struct casco_error *err = NULL;
+  if (read_container_file (root_fd, "/etc/passwd", CONTAINER_FILE_MAX, &passwd, &err) < 0)
+    {
+      /* as runc: an unreadable passwd means HOME=/, not a failed exec */
+      casco_debug ("HOME: %s; using /", err->msg);
+      casco_error_free (err);
+      return NULL;
+    }
+  return passwd ? user_home (passwd, uid) : NULL;
 }

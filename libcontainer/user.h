@@ -17,5 +17,10 @@ int user_parse (const char *spec, const char *passwd, const char *group, uint32_
 /* Read the files below root_fd (the container's root) and resolve spec. */
 int user_resolve_in_root (int root_fd, const char *spec, uint32_t *uid, uint32_t *gid,
                           struct casco_error **err);
+/* The home directory (absolute) of uid's first entry in passwd, or NULL. */
+char *user_home (const char *passwd, uint32_t uid);
+/* The same from the container's /etc/passwd below root_fd, read safely; NULL
+   when it is missing, unreadable or not a plain file (HOME=/ then, as runc). */
+char *user_home_in_root (int root_fd, uint32_t uid);
 
 #endif

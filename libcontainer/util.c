@@ -2,11 +2,16 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <linux/magic.h>
 
 #include "casco/error.h"
+#include "casco/syscalls.h"
 #include "casco/util.h"
 
 void
@@ -272,4 +277,171 @@ host_user_name (unsigned uid)
       name = xstrdup (pw->pw_name);
   fclose (f);
   return name;
+}
+
+/* ---- fds ------------------------------------------------------------------- */
+
+void
+close_fds_except (unsigned lo, int *keep, size_t n)
+{
+  /* the kept fds in ascending order (insertion sort: a handful); the gaps
+     between them close */
+  for (size_t i = 1; i < n; i++)
+    for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--)
+      {
+        int t = keep[j];
+        keep[j] = keep[j - 1];
+        keep[j - 1] = t;
+      }
+  for (size_t i = 0; i < n; i++)
+    {
+      if (keep[i] < 0 || (unsigned) keep[i] < lo)
+        continue;
+      if ((unsigned) keep[i] > lo)
+        close_range (lo, (unsigned) keep[i] - 1, 0);
+      lo = (unsigned) keep[i] + 1;
+    }
+  close_range (lo, ~0U, 0);
+}
+
+/* ---- files the container controls ----------------------------------------- */
+
+/* procfs, verified: the /proc we stand in (the host's for casco itself, the
+   container's for its children) must be a procfs root, not a directory or
+   another filesystem a process in the container put there. */
+static int
+open_procfs (struct casco_error **err)
+{
+  _cleanup_close_ int proc = sys_openat2 (AT_FDCWD, "/proc", O_PATH | O_DIRECTORY | O_CLOEXEC,
+                                          RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS, 0);
+  struct statfs sfs;
+  struct stat st;
+  if (proc < 0 || fstatfs (proc, &sfs) < 0 || fstat (proc, &st) < 0)
+    return casco_error_set (err, errno, "open /proc");
+  if (sfs.f_type != PROC_SUPER_MAGIC || st.st_ino != 1)
+    return casco_error_set (err, 0, "/proc is not the root of a procfs: refusing to reopen files through it");
+  return steal_fd (&proc);
+}
+
+int
+fd_reopen (int fd, int flags, const char *what, struct casco_error **err)
+{
+  _cleanup_close_ int proc = open_procfs (err);
+  if (proc < 0)
+    return -1;
+  /* No mount crossed below the verified procfs root: an overmount of
+     thread-self/fd cannot stand in for our own fd table. */
+  _cleanup_close_ int fds = sys_openat2 (proc, "thread-self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC,
+                                         RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS, 0);
+  if (fds < 0)
+    return casco_error_set (err, errno, "%s: open /proc/thread-self/fd", what);
+  char name[16];
+  snprintf (name, sizeof name, "%d", fd);
+  _cleanup_close_ int out = openat (fds, name, flags | O_CLOEXEC);
+  if (out < 0)
+    return casco_error_set (err, errno, "open %s", what);
+  struct stat a, b;
+  if (fstat (fd, &a) < 0 || fstat (out, &b) < 0)
+    return casco_error_set (err, errno, "stat %s", what);
+  if (a.st_dev != b.st_dev || a.st_ino != b.st_ino || a.st_rdev != b.st_rdev)
+    return casco_error_set (err, 0, "%s changed while it was being opened: refusing it", what);
+  return steal_fd (&out);
+}
+
+static const char *
+file_kind (mode_t mode)
+{
+  switch (mode & S_IFMT)
+    {
+    case S_IFREG: return "a regular file";
+    case S_IFDIR: return "a directory";
+    case S_IFCHR: return "a character device";
+    case S_IFBLK: return "a block device";
+    case S_IFIFO: return "a FIFO";
+    case S_IFSOCK: return "a socket";
+    case S_IFLNK: return "a symlink";
+    default: return "an unknown file type";
+    }
+}
+
+/* Kernel interfaces that look like regular files: reading one can consume
+   or expose host state (/proc/kmsg), so a container file never leads there. */
+static bool
+is_pseudo_fs (unsigned long type)
+{
+  static const unsigned long pseudo[] = {
+    PROC_SUPER_MAGIC, SYSFS_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC, SECURITYFS_MAGIC,
+    CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, BPF_FS_MAGIC, EFIVARFS_MAGIC, PSTOREFS_MAGIC,
+    SELINUX_MAGIC, SMACK_MAGIC, DEVPTS_SUPER_MAGIC, NSFS_MAGIC,
+  };
+  for (size_t i = 0; i < ARRAY_SIZE (pseudo); i++)
+    if (type == pseudo[i])
+      return true;
+  return false;
+}
+
+/* O_PATH: nothing is opened for real (no device open, no FIFO wait) until
+   the object is known; symlinks resolve inside the container's root.
+   Sets errno (ENOENT: no such file) and *st. */
+static int
+open_in_root_path (int root_fd, const char *path, struct stat *st)
+{
+  _cleanup_close_ int fd = sys_openat2 (root_fd, path, O_PATH | O_CLOEXEC,
+                                        RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, 0);
+  if (fd < 0 || fstat (fd, st) < 0)
+    return -1;
+  return steal_fd (&fd);
+}
+
+int
+read_container_file (int root_fd, const char *path, size_t max, char **out, struct casco_error **err)
+{
+  *out = NULL;
+  struct stat st;
+  _cleanup_close_ int pathfd = open_in_root_path (root_fd, path, &st);
+  if (pathfd < 0)
+    return errno == ENOENT ? 0 : casco_error_set (err, errno, "open the container's %s", path);
+  struct statfs sfs;
+  if (fstatfs (pathfd, &sfs) < 0)
+    return casco_error_set (err, errno, "statfs the container's %s", path);
+  if (!S_ISREG (st.st_mode) || is_pseudo_fs ((unsigned long) sfs.f_type))
+    return casco_error_set (err, 0, "the container's %s is %s%s, not a regular file: refusing to read it",
+                            path, file_kind (st.st_mode),
+                            S_ISREG (st.st_mode) ? " of a kernel filesystem (proc, sysfs, ...)" : "");
+  if ((uintmax_t) st.st_size > max)
+    return casco_error_set (err, 0, "the container's %s is %jd bytes, over the %zu-byte limit: refusing "
+                            "to read it", path, (intmax_t) st.st_size, max);
+  _cleanup_close_ int fd = fd_reopen (pathfd, O_RDONLY | O_NONBLOCK | O_NOCTTY, path, err);
+  if (fd < 0)
+    return -1;
+  /* At most the size fstat gave (bounded above): a file that grows
+     meanwhile is cut there, never read without end. */
+  size_t want = (size_t) st.st_size;
+  _cleanup_free_ char *buf = xmalloc0 (want + 1);
+  ssize_t n = read_all (fd, buf, want);
+  if (n < 0)
+    return casco_error_set (err, errno, "read the container's %s", path);
+  buf[n] = '\0';
+  *out = steal_pointer (&buf);
+  return 0;
+}
+
+int
+open_container_device (int root_fd, const char *path, unsigned maj, unsigned min, int flags,
+                       struct casco_error **err)
+{
+  struct stat st;
+  _cleanup_close_ int pathfd = open_in_root_path (root_fd, path, &st);
+  if (pathfd < 0)
+    return casco_error_set (err, errno, "open the container's %s", path);
+  if (!S_ISCHR (st.st_mode) || major (st.st_rdev) != maj || minor (st.st_rdev) != min)
+    {
+      char found[32] = "";
+      if (S_ISCHR (st.st_mode) || S_ISBLK (st.st_mode))
+        snprintf (found, sizeof found, " %u:%u", major (st.st_rdev), minor (st.st_rdev));
+      return casco_error_set (err, 0, "the container's %s is %s%s, not the device it must be "
+                              "(char %u:%u): refusing to open it", path, file_kind (st.st_mode), found,
+                              maj, min);
+    }
+  return fd_reopen (pathfd, flags, path, err);
 }

@@ -62,4 +62,25 @@ int parse_long (const char *s, long *out);
    directly, not through NSS: a static casco cannot load NSS modules. */
 char *host_user_name (unsigned uid);
 
+/* Close every fd from lo up, except the n fds in keep (sorted in place;
+   negative entries and those below lo are ignored). */
+void close_fds_except (unsigned lo, int *keep, size_t n);
+/* Open fd (an O_PATH fd, already verified) for real with flags, through a
+   /proc verified to be procfs; refused if what opens is another object. */
+int fd_reopen (int fd, int flags, const char *what, struct casco_error **err);
+
+/* Files the container controls, read or opened by the runtime: resolved
+   below root_fd (RESOLVE_IN_ROOT, no magic links), looked at through O_PATH
+   first, and opened only when they are what they must be. */
+#define CONTAINER_FILE_MAX (4u << 20)
+/* A regular file on a real filesystem of at most max bytes, read without
+   blocking.  *out NULL when it does not exist; anything else (a FIFO, a
+   device, /proc/kmsg, a huge file) is an error naming path. */
+int read_container_file (int root_fd, const char *path, size_t max, char **out,
+                         struct casco_error **err);
+/* The character device maj:min at path, opened with flags; anything else
+   there (a FIFO, another device) is refused, never opened. */
+int open_container_device (int root_fd, const char *path, unsigned maj, unsigned min, int flags,
+                           struct casco_error **err);
+
 #endif

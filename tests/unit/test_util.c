@@ -1,6 +1,8 @@
 /* Unit tests for small pure pieces: signal names, container ids, the JSON
    writer and reader, the error type, state JSON round trip. */
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include "casco/state.h"
 #include "casco/util.h"
 #include "early.h"
+#include "user.h"
 #include "unit.h"
 
 static void
@@ -436,6 +439,123 @@ overlay_layer_from_exe_path (void)
   CHECK (dir_end ("/usr/bin/casco (deleted) x") == 8);
 }
 
+static void
+user_home_from_passwd (void)
+{
+  const char *pw = "root:x:0:0:root:/root:/bin/sh\n"
+                   "bad:x:12x:0::/nope:/bin/sh\n"
+                   "rel:x:7:7::relative:/bin/sh\n"
+                   "user:x:1000:1000:U:/home/user:/bin/sh\n"
+                   "dup:x:1000:1000::/second:/bin/sh\n"
+                   "short:x:9\n";
+  _cleanup_free_ char *root = user_home (pw, 0);
+  _cleanup_free_ char *user = user_home (pw, 1000);
+  CHECK_STR (root, "/root");
+  CHECK_STR (user, "/home/user");   /* the first entry wins */
+  CHECK (user_home (pw, 7) == NULL);   /* a relative home is no home */
+  CHECK (user_home (pw, 9) == NULL);
+  CHECK (user_home (pw, 42) == NULL);
+  CHECK (user_home ("", 0) == NULL);
+}
+
+/* The container-file reader on each kind of object a container can put in
+   place of /etc/passwd. */
+static void
+container_file_refuses_what_is_not_a_small_regular_file (void)
+{
+  char dir[] = "/tmp/casco-unit-cf.XXXXXX";
+  CHECK (mkdtemp (dir) != NULL);
+  int root = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  CHECK (root >= 0);
+  CHECK (mkdirat (root, "etc", 0755) == 0);
+  int fd = openat (root, "etc/ok", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  CHECK (fd >= 0 && write (fd, "a:x:1:1::/a:/bin/sh\n", 20) == 20);
+  close (fd);
+  CHECK (mkfifoat (root, "etc/fifo", 0644) == 0);
+  CHECK (symlinkat ("/dev/zero", root, "etc/zero") == 0);
+  CHECK (symlinkat ("../../../../etc/ok", root, "etc/out") == 0);   /* stays in the root */
+  fd = openat (root, "etc/huge", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  CHECK (fd >= 0 && ftruncate (fd, (off_t) CONTAINER_FILE_MAX + 1) == 0);
+  close (fd);
+
+  char *text = NULL;
+  struct casco_error *err = NULL;
+  CHECK (read_container_file (root, "/etc/ok", CONTAINER_FILE_MAX, &text, &err) == 0);
+  CHECK_STR (text, "a:x:1:1::/a:/bin/sh\n");
+  free (text);
+  CHECK (read_container_file (root, "/etc/out", CONTAINER_FILE_MAX, &text, &err) == 0);
+  CHECK_STR (text, "a:x:1:1::/a:/bin/sh\n");
+  free (text);
+  CHECK (read_container_file (root, "/etc/missing", CONTAINER_FILE_MAX, &text, &err) == 0 && text == NULL);
+  const struct { const char *path, *says; } bad[] = {
+    { "/etc/fifo", "FIFO" }, { "/etc/zero", "does not exist" }, { "/etc/huge", "limit" }, { "/etc", "directory" },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE (bad); i++)
+    {
+      text = NULL;
+      int rc = read_container_file (root, bad[i].path, CONTAINER_FILE_MAX, &text, &err);
+      /* /dev/zero is outside this root: resolved inside it, it is missing */
+      if (strcmp (bad[i].says, "does not exist") == 0)
+        CHECK (rc == 0 && text == NULL);
+      else
+        {
+          CHECK (rc < 0 && text == NULL && err != NULL);
+          if (err)
+            {
+              CHECK_CONTAINS (err->msg, bad[i].path);
+              CHECK_CONTAINS (err->msg, bad[i].says);
+            }
+        }
+      casco_error_free (err);
+      err = NULL;
+    }
+  /* from the real root, /dev/zero is a device: refused, never read */
+  int slash = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  CHECK (read_container_file (slash, "/dev/zero", CONTAINER_FILE_MAX, &text, &err) < 0);
+  CHECK (err && strstr (err->msg, "character device"));
+  casco_error_free (err);
+  err = NULL;
+  /* a device is opened only when it is the one named */
+  fd = open_container_device (slash, "/dev/null", 1, 3, O_RDWR, &err);
+  CHECK (fd >= 0);
+  close (fd);
+  CHECK (open_container_device (slash, "/dev/null", 5, 2, O_RDWR, &err) < 0);
+  CHECK (err && strstr (err->msg, "1:3") && strstr (err->msg, "5:2"));
+  casco_error_free (err);
+  err = NULL;
+  CHECK (open_container_device (root, "/etc/fifo", 5, 2, O_RDWR, &err) < 0);
+  CHECK (err && strstr (err->msg, "FIFO"));
+  casco_error_free (err);
+  close (slash);
+  for (const char *const *n = (const char *const[]){ "etc/ok", "etc/fifo", "etc/zero", "etc/out", "etc/huge", NULL };
+       *n; n++)
+    unlinkat (root, *n, 0);
+  unlinkat (root, "etc", AT_REMOVEDIR);
+  close (root);
+  rmdir (dir);
+}
+
+static void
+close_fds_except_keeps_only_those (void)
+{
+  int a = open ("/dev/null", O_RDONLY | O_CLOEXEC), b = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  int c = open ("/dev/null", O_RDONLY | O_CLOEXEC), d = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  pid_t pid = fork ();
+  if (pid == 0)
+    {
+      int keep[] = { d, -1, b };
+      close_fds_except ((unsigned) a, keep, ARRAY_SIZE (keep));
+      _exit (fcntl (a, F_GETFD) < 0 && fcntl (b, F_GETFD) >= 0 && fcntl (c, F_GETFD) < 0
+             && fcntl (d, F_GETFD) >= 0 && fcntl (1, F_GETFD) >= 0 ? 0 : 1);
+    }
+  int status = -1;
+  CHECK (pid > 0 && waitpid (pid, &status, 0) == pid && WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  close (a);
+  close (b);
+  close (c);
+  close (d);
+}
+
 int
 main (void)
 {
@@ -459,5 +579,8 @@ main (void)
   RUN (early_state_reader_agrees_with_state_write);
   RUN (early_state_reader_refuses);
   RUN (early_stat_reader);
+  RUN (user_home_from_passwd);
+  RUN (container_file_refuses_what_is_not_a_small_regular_file);
+  RUN (close_fds_except_keeps_only_those);
   return UNIT_DONE ();
 }

@@ -38,6 +38,9 @@ static const struct policy_rule rules[] = {
      (mount and namespace tricks, kernel modules, raw device I/O, kexec,
      reading any host file by handle, LSM policy changes, BPF programs),
      and warns about those that widen the attack surface without being one. */
+  { "CASCO-SECCOMP-WEAKER", "seccomp filter weaker than casco's default",
+    "The filter lets through syscalls casco's default profile denies (nested user namespaces and their mounts, keyrings), as Podman's default does: more kernel to attack, not a way out by itself.",
+    "D04", "5.21", "baseline", POLICY_MEDIUM, CONTAINER, { R, W, OK } },
   { "CASCO-CAP-SYS_ADMIN", "CAP_SYS_ADMIN granted",
     "CAP_SYS_ADMIN allows mount, namespace and device operations that are known container escapes.",
     "D04", "5.3", "baseline", POLICY_CRITICAL, PROCESS, { R, R, W } },
@@ -305,7 +308,16 @@ check_seccomp (struct check *c, const struct cap_sets *caps)
   if (seccomp_default_program (&reference, &e) < 0)
     casco_error_free (e);   /* no default linked in: every escape must be denied */
   bool ptrace = (caps_union (caps) >> caps_from_name ("CAP_SYS_PTRACE")) & 1;
-  _cleanup_strv_ char **escapes = seccomp_effect_escapes (p, reference.insns ? &reference : NULL, ptrace);
+  /* what every engine's default denies too is a way out (refused at
+     baseline); what only casco's default denies (Podman's profile lets
+     nested user namespaces, their mounts and keyctl through) is weaker */
+  const char *rule = "CASCO-SECCOMP-UNCONFINED";
+  _cleanup_strv_ char **escapes = seccomp_effect_escapes (p, reference.insns ? &reference : NULL, ptrace, true);
+  if (escapes == NULL)
+    {
+      rule = "CASCO-SECCOMP-WEAKER";
+      escapes = seccomp_effect_escapes (p, reference.insns ? &reference : NULL, ptrace, false);
+    }
   if (escapes == NULL)
     return;
   _cleanup_free_ char *list = xstrdup ("");
@@ -317,8 +329,7 @@ check_seccomp (struct check *c, const struct cap_sets *caps)
     }
   const struct spec_seccomp *sc = c->s->linux_ ? c->s->linux_->seccomp : NULL;
   bool default_allows = sc && default_lets_through (sc->default_action);
-  add_fix (c, "CASCO-SECCOMP-UNCONFINED",
-           xstrdup (default_allows ? "linux.seccomp.defaultAction" : "linux.seccomp.syscalls"),
+  add_fix (c, rule, xstrdup (default_allows ? "linux.seccomp.defaultAction" : "linux.seccomp.syscalls"),
            xasprintf ("%s: the compiled filter lets through %s", default_allows ? sc->default_action : "rules",
                       list),
            xasprintf ("deny %s (defaultAction SCMP_ACT_ERRNO, no rule that allows them, every ABI in "

@@ -57,10 +57,11 @@ int seccomp_program_for_spec (const struct spec *spec, struct seccomp_program *o
    mount, bpf, kexec_load, ... and ptrace when ptrace_cap) that p lets
    through (ALLOW, LOG, TRACE) on some ABI of this machine while reference
    (casco's default program; NULL: none is let through) denies them, tried
-   with the arguments that matter.  One line per ABI that lets some through,
+   with the arguments that matter; beyond_engines: only those every engine's
+   default profile denies too.  One line per ABI that lets some through,
    "i386: unshare(CLONE_NEWUSER), mount"; NULL when none.  Caller frees with strv_free. */
 char **seccomp_effect_escapes (const struct seccomp_program *p, const struct seccomp_program *reference,
-                               bool ptrace_cap);
+                               bool ptrace_cap, bool beyond_engines);
 
 /* Hand a notify fd to the listener at s->listener_path, as runc does: one
    message with the fd (SCM_RIGHTS) and a JSON ContainerProcessState

@@ -277,8 +277,15 @@ judge_system_tree (struct host_object *o, bool recursive)
                                             (uintmax_t) o->st.st_nlink, host_whole_trees[i]);
           return;
         }
-  /* a directory above a system tree */
+  /* a system tree itself, then a directory above one */
   const char *const *lists[] = { host_whole_trees, host_top_trees };
+  for (size_t l = 0; l < 2; l++)
+    for (size_t i = 0; lists[l][i]; i++)
+      if (known (lists[l][i])->exists && same_object (&known (lists[l][i])->st, &o->st))
+        {
+          o->reach.system_tree = xasprintf ("is the host's %s", lists[l][i]);
+          return;
+        }
   for (size_t l = 0; l < 2; l++)
     for (size_t i = 0; lists[l][i]; i++)
       if (contains (o, lists[l][i], recursive))

@@ -167,40 +167,51 @@ add_cap() {
 	set_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
 		architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
 		syscalls: [{names: ["uselib"], action: "SCMP_ACT_ERRNO"}]}'
-	refused CASCO-SECCOMP-UNCONFINED linux.seccomp.defaultAction 'x86_64: unshare(CLONE_NEWUSER), clone(CLONE_NEWUSER)'
+	refused CASCO-SECCOMP-UNCONFINED linux.seccomp.defaultAction 'x86_64: open_by_handle_at, bpf, add_key'
 	run casco audit --policy strict --bundle "$BUNDLE"
-	assert_output_contains 'i386: unshare(CLONE_NEWUSER)'
-	assert_output_contains 'x32: unshare(CLONE_NEWUSER)'
+	assert_output_contains 'i386: open_by_handle_at'
+	assert_output_contains 'x32: open_by_handle_at'
 	assert_output_contains 'to pass: deny x86_64: '
 }
 
-@test "seccomp by effect: a clone/unshare rule that denies CLONE_NEWUSER only when no other flag is set is refused" {
+# What only casco's default denies (Podman's default lets nested user
+# namespaces, their mounts and keyctl through) is CASCO-SECCOMP-WEAKER:
+# refused at strict, a warning at baseline (the engines' own profiles run).
+@test "seccomp by effect: a clone/unshare rule that denies CLONE_NEWUSER only when no other flag is set is refused at strict, warned at baseline" {
 	set_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
 		architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
 		syscalls: [{names: $all, action: "SCMP_ACT_ERRNO"},
 			{names: ["clone", "unshare"], action: "SCMP_ACT_ERRNO",
 			 args: [{index: 0, value: 268435456, op: "SCMP_CMP_EQ"}]}]}' \
 		--argjson all '["clone3","mount","umount","umount2","pivot_root","move_mount","open_tree","fsopen","fsconfig","fsmount","fspick","mount_setattr","setns","open_by_handle_at","bpf","keyctl","add_key","request_key","kexec_load","kexec_file_load","init_module","finit_module","delete_module","perf_event_open","userfaultfd","swapon","swapoff","reboot","iopl","ioperm","vm86","vm86old","quotactl","acct","lookup_dcookie"]'
-	refused CASCO-SECCOMP-UNCONFINED linux.seccomp.defaultAction 'x86_64: unshare(CLONE_NEWUSER), clone(CLONE_NEWUSER); i386: unshare(CLONE_NEWUSER), clone(CLONE_NEWUSER); x32: unshare(CLONE_NEWUSER), clone(CLONE_NEWUSER))'
+	refused CASCO-SECCOMP-WEAKER linux.seccomp.defaultAction 'x86_64: unshare(CLONE_NEWUSER), clone(CLONE_NEWUSER); i386: unshare(CLONE_NEWUSER), clone(CLONE_NEWUSER); x32: unshare(CLONE_NEWUSER), clone(CLONE_NEWUSER))' strict
+	warned CASCO-SECCOMP-WEAKER linux.seccomp.defaultAction baseline
 }
 
-@test "seccomp by effect: every escape denied but i386's old umount (nr 22, int 0x80) is refused, naming i386" {
+@test "seccomp by effect: every escape denied but i386's old umount (nr 22, int 0x80) is refused at strict naming i386, warned at baseline" {
 	set_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
 		architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
 		syscalls: [{names: $all, action: "SCMP_ACT_ERRNO"}]}' \
 		--argjson all '["unshare","clone","clone3","mount","umount2","pivot_root","move_mount","open_tree","fsopen","fsconfig","fsmount","fspick","mount_setattr","setns","open_by_handle_at","bpf","keyctl","add_key","request_key","kexec_load","kexec_file_load","init_module","finit_module","delete_module","perf_event_open","userfaultfd","swapon","swapoff","reboot","iopl","ioperm","vm86","vm86old","quotactl","acct","lookup_dcookie"]'
-	refused CASCO-SECCOMP-UNCONFINED linux.seccomp.defaultAction 'SCMP_ACT_ALLOW: the compiled filter lets through i386: umount)'
+	refused CASCO-SECCOMP-WEAKER linux.seccomp.defaultAction 'SCMP_ACT_ALLOW: the compiled filter lets through i386: umount)' strict
+	warned CASCO-SECCOMP-WEAKER linux.seccomp.defaultAction baseline
 }
 
-@test "seccomp by effect: defaultAction ERRNO with ALLOW rules for mount and setns is refused at linux.seccomp.syscalls" {
+@test "seccomp by effect: defaultAction ERRNO with ALLOW rules for mount and setns is refused at strict (linux.seccomp.syscalls), warned at baseline; bpf allowed too is refused at baseline" {
 	set_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ERRNO",
 		syscalls: [{names: ["mount", "setns", "read", "write", "exit_group", "execve"], action: "SCMP_ACT_ALLOW"}]}'
-	refused CASCO-SECCOMP-UNCONFINED linux.seccomp.syscalls 'rules: the compiled filter lets through x86_64: mount, setns)'
+	refused CASCO-SECCOMP-WEAKER linux.seccomp.syscalls 'rules: the compiled filter lets through x86_64: mount, setns)' strict
+	# (a filter this tight cannot run the container's init: audit says what baseline does)
+	run casco audit --policy baseline --bundle "$BUNDLE"
+	assert_success
+	assert_output_contains "warn   linux.seccomp.syscalls  CASCO-SECCOMP-WEAKER ("
+	set_config '.linux.seccomp.syscalls[0].names += ["bpf"]'
+	refused CASCO-SECCOMP-UNCONFINED linux.seccomp.syscalls 'rules: the compiled filter lets through x86_64: bpf)'
 }
 
 @test "seccomp by effect: defaultAction TRACE (a tracer in the container lets anything through) is refused" {
 	set_config '.linux.seccomp = {defaultAction: "SCMP_ACT_TRACE"}'
-	refused CASCO-SECCOMP-UNCONFINED linux.seccomp.defaultAction 'SCMP_ACT_TRACE: the compiled filter lets through x86_64: unshare(CLONE_NEWUSER)'
+	refused CASCO-SECCOMP-UNCONFINED linux.seccomp.defaultAction 'SCMP_ACT_TRACE: the compiled filter lets through x86_64: open_by_handle_at'
 }
 
 @test "seccomp by effect: casco's default and Docker's default profile pass baseline with no seccomp finding" {

@@ -335,8 +335,8 @@ add_cap() {
 	enable_userns
 	set_config '.linux.uidMappings = [{containerID: 0, hostID: 0, size: 1}, {containerID: 1, hostID: 100001, size: 65535}]'
 	refused CASCO-CAP-SYS_PTRACE 'process.capabilities.bounding[3]' 'CAP_SYS_PTRACE'
-	set_config '(.linux.namespaces[] | select(.type == "user")) |= . + {path: "/proc/1/ns/user"}
-		| del(.linux.uidMappings, .linux.gidMappings)'
+	set_config '(.linux.namespaces[] | select(.type == "user")) |= . + {path: ("/proc/" + $pid + "/ns/user")}
+		| del(.linux.uidMappings, .linux.gidMappings)' --arg pid "$$"
 	refused CASCO-CAP-SYS_PTRACE 'process.capabilities.bounding[3]' 'CAP_SYS_PTRACE'
 }
 

@@ -263,12 +263,6 @@ add_fix (struct check *c, const char *id, char *path, char *value, char *fix)
     c->refused++;
 }
 
-static void
-add (struct check *c, const char *id, char *path, char *value)
-{
-  add_fix (c, id, path, value, NULL);
-}
-
 /* Every set at once: a capability in any of them reaches the process one
    way or another (bounding for uid 0's exec, ambient across exec, ...). */
 static uint64_t
@@ -777,9 +771,10 @@ check_devices (struct check *c)
     {
       const struct spec_device *d = &l->devices[i];
       if (d->type == 'b' || ((d->type == 'c' || d->type == 'u') && d->major == 1 && is_kmem_minor (d->minor)))
-        add (c, "CASCO-DEVICE-HOST", xasprintf ("linux.devices[%zu]", i),
-             xasprintf ("%c %lld:%lld %s", d->type, (long long) d->major, (long long) d->minor,
-                        d->path ? d->path : ""));
+        add_fix (c, "CASCO-DEVICE-HOST", xasprintf ("linux.devices[%zu]", i),
+                 xasprintf ("%c %lld:%lld %s", d->type, (long long) d->major, (long long) d->minor,
+                            d->path ? d->path : ""),
+                 xasprintf ("remove linux.devices[%zu]; give the container a file or a volume instead", i));
     }
   const struct spec_resources *r = &l->resources;
   for (size_t i = 0; i < r->n_devices; i++)
@@ -787,7 +782,10 @@ check_devices (struct check *c)
       const struct spec_device_cgroup *d = &r->devices[i];
       if (d->allow && access_reads_or_writes (d->access) && rule_reaches_host_device (d)
           && !later_deny_covers (r, i))
-        add (c, "CASCO-DEVICE-HOST", xasprintf ("linux.resources.devices[%zu]", i), device_rule_text (d));
+        add_fix (c, "CASCO-DEVICE-HOST", xasprintf ("linux.resources.devices[%zu]", i), device_rule_text (d),
+                 xasprintf ("remove linux.resources.devices[%zu], or end the list with "
+                            "{\"allow\":false,\"type\":\"b\",\"access\":\"rwm\"} and name only character "
+                            "devices other than 1:1, 1:2 and 1:4", i));
     }
 }
 
@@ -834,7 +832,11 @@ check_namespaces (struct check *c)
     {
       char *path, *value;
       if (shares_host_ns (c, host[k].t, &path, &value))
-        add (c, host[k].id, path, value);
+        add_fix (c, host[k].id, path, value,
+                 ns_index (c->s, host[k].t) < 0
+                     ? xasprintf ("add {\"type\":\"%s\"} to linux.namespaces", spec_ns_name (host[k].t))
+                     : xasprintf ("drop the \"path\" of linux.namespaces[%zd] (a new %s namespace), or name a "
+                                  "pod sandbox's", ns_index (c->s, host[k].t), spec_ns_name (host[k].t)));
     }
 }
 
@@ -860,15 +862,18 @@ check_process (struct check *c)
     return;
   char *path = NULL, *value = NULL;
   if (p->user.uid == 0 && shares_host_ns (c, SPEC_NS_USER, &path, &value))
-    add (c, "CASCO-USER-ROOT-NO-USERNS", xstrdup ("process.user.uid"),
-         xstrdup ("0 and no user namespace"));
+    add_fix (c, "CASCO-USER-ROOT-NO-USERNS", xstrdup ("process.user.uid"), xstrdup ("0 and no user namespace"),
+             xstrdup ("set process.user.uid to a non-zero id, or add {\"type\":\"user\"} to linux.namespaces with "
+                      "linux.uidMappings and gidMappings that map 0 to an unprivileged host id, e.g. "
+                      "[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]"));
   else if (p->user.uid == 0 && maps_to_host_root (c->s))
-    add (c, "CASCO-USER-ROOT-NO-USERNS", xstrdup ("process.user.uid"),
-         xstrdup ("0, mapped to the host's uid 0"));
+    add_fix (c, "CASCO-USER-ROOT-NO-USERNS", xstrdup ("process.user.uid"), xstrdup ("0, mapped to the host's uid 0"),
+             xstrdup ("map container id 0 to an unprivileged host id in linux.uidMappings"));
   free (path);
   free (value);
   if (p->has_no_new_privileges && !p->no_new_privileges)
-    add (c, "CASCO-NNP-DISABLED", xstrdup ("process.noNewPrivileges"), xstrdup ("false"));
+    add_fix (c, "CASCO-NNP-DISABLED", xstrdup ("process.noNewPrivileges"), xstrdup ("false"),
+             xstrdup ("set process.noNewPrivileges to true (or leave it out)"));
 }
 
 static void
@@ -879,11 +884,15 @@ check_limits (struct check *c)
   bool mem = r && r->has_memory && r->memory.has_limit && r->memory.limit > 0;
   bool pids = r && r->has_pids && r->pids_limit > 0;
   if (!mem || no_cgroup)
-    add (c, "CASCO-LIMITS-MEMORY", xstrdup ("linux.resources.memory.limit"),
-         xstrdup (!mem ? "absent or unlimited" : "not enforced: no cgroup"));
+    add_fix (c, "CASCO-LIMITS-MEMORY", xstrdup ("linux.resources.memory.limit"),
+             xstrdup (!mem ? "absent or unlimited" : "not enforced: no cgroup"),
+             xstrdup (!mem ? "set linux.resources.memory.limit, e.g. {\"memory\":{\"limit\":268435456}}"
+                           : "run on a cgroup v2 host with a cgroup manager (this host gives the container no cgroup)"));
   if (!pids || no_cgroup)
-    add (c, "CASCO-LIMITS-PIDS", xstrdup ("linux.resources.pids.limit"),
-         xstrdup (!pids ? "absent or unlimited" : "not enforced: no cgroup"));
+    add_fix (c, "CASCO-LIMITS-PIDS", xstrdup ("linux.resources.pids.limit"),
+             xstrdup (!pids ? "absent or unlimited" : "not enforced: no cgroup"),
+             xstrdup (!pids ? "set linux.resources.pids.limit, e.g. {\"pids\":{\"limit\":1024}}"
+                            : "run on a cgroup v2 host with a cgroup manager (this host gives the container no cgroup)"));
 }
 
 static void

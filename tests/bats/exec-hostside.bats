@@ -293,7 +293,7 @@ fds & envs & wait'
 	wait_for_status "$ID" running
 	echo "CASCOHOSTSECRET in a host file" >"$TESTDIR/secret"
 	local i
-	for i in $(seq 200); do
+	for i in $(seq "${CASCO_RACE_TRIES:-200}"); do
 		# fd 7 is the caller's, not in --preserve-fds; the environment is the caller's
 		CASCO_HOST_SECRET=CASCOHOSTSECRET-$i casco exec --env EXEC_MARK=1 "$ID" sleep 0.05 \
 			7<"$TESTDIR/secret" </dev/null >/dev/null 2>&1 || fail "exec $i failed"

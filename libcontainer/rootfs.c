@@ -20,8 +20,6 @@
 #include "mount.h"
 #include "rootfs.h"
 
-#define PROC_ROOT_INO 1
-
 /* ------------------------------------------------------------------ */
 /* rootfs_prepare                                                      */
 /* ------------------------------------------------------------------ */
@@ -431,16 +429,13 @@ open_verified_proc (struct casco_error **err)
   int weak = open ("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
   return weak >= 0 ? weak : casco_error_set (err, errno, "linux.sysctl: opening /proc");
 #endif
-  _cleanup_close_ int fd = sys_openat2 (AT_FDCWD, "/proc", O_PATH | O_DIRECTORY | O_CLOEXEC,
-                                        RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS, 0);
-  struct statfs sfs;
-  struct stat st;
-  if (fd < 0 || fstatfs (fd, &sfs) < 0 || fstat (fd, &st) < 0)
-    return casco_error_set (err, errno, "linux.sysctl: opening the container's /proc");
-  if (sfs.f_type != PROC_SUPER_MAGIC || st.st_ino != PROC_ROOT_INO)
-    return casco_error_config (err, "linux.sysctl", "the container's /proc is not the root of a procfs; "
-                                                    "mounts[] must mount proc on /proc to set sysctls");
-  return steal_fd (&fd);
+  struct casco_error *why = NULL;
+  int fd = open_procfs (&why);
+  if (fd >= 0)
+    return fd;
+  casco_error_free (why);
+  return casco_error_config (err, "linux.sysctl", "the container's /proc is not the root of a procfs; "
+                                                  "mounts[] must mount proc on /proc to set sysctls");
 }
 
 static int

@@ -309,7 +309,7 @@ close_fds_except (unsigned lo, int *keep, size_t n)
 /* procfs, verified: the /proc we stand in (the host's for casco itself, the
    container's for its children) must be a procfs root, not a directory or
    another filesystem a process in the container put there. */
-static int
+int
 open_procfs (struct casco_error **err)
 {
   _cleanup_close_ int proc = sys_openat2 (AT_FDCWD, "/proc", O_PATH | O_DIRECTORY | O_CLOEXEC,

@@ -83,4 +83,9 @@ int read_container_file (int root_fd, const char *path, size_t max, char **out,
 int open_container_device (int root_fd, const char *path, unsigned maj, unsigned min, int flags,
                            struct casco_error **err);
 
+/* "/proc" opened without following links and verified to be the root of
+   a procfs (never a directory or filesystem a container put there): the fd,
+   or -1 with *err. */
+int open_procfs (struct casco_error **err);
+
 #endif

@@ -91,13 +91,22 @@ sandbox_remove (void)
     remove_tree (AT_FDCWD, sandbox);
 }
 
+/* A finding: the sandbox goes first (libFuzzer's crash handler does not
+   run atexit), then abort() for libFuzzer to save the input. */
+static void __attribute__ ((noreturn))
+fail (void)
+{
+  sandbox_remove ();
+  abort ();
+}
+
 static void
 must (int rc, const char *what)
 {
   if (rc < 0)
     {
       fprintf (stderr, "fuzz_canon: sandbox: %s: %s\n", what, strerror (errno));
-      abort ();
+      fail ();
     }
 }
 
@@ -288,7 +297,7 @@ ref_find (struct ref_list *l, const char *name)
   for (size_t i = 0; i < l->n; i++)
     if (strcmp (l->v[i].name, name) == 0)
       return &l->v[i];
-  abort ();
+  fail ();
 }
 
 /* What the reference knows of the object a path names. */
@@ -348,7 +357,7 @@ ref_system_tree (const struct ref_obj *o, bool recursive, struct ref_reach *r)
     {
       /* a directory always has a name: none means the model is incomplete */
       fprintf (stderr, "fuzz_canon: reference: a directory without a name; not modelled\n");
-      abort ();
+      fail ();
     }
   if (!dir)
     {
@@ -754,7 +763,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       if (c != r)
         {
           fprintf (stderr, "fuzz_canon: caps_from_name(\"%s\") = %d, reference %d\n", caps[k], c, r);
-          abort ();
+          fail ();
         }
       if (r < 0)
         ref_unknown = true;
@@ -770,7 +779,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     {
       fprintf (stderr, "fuzz_canon: caps_resolve rc %d mask %#jx, reference %s mask %#jx\n", rc,
                (uintmax_t) sets.bounding, ref_unknown ? "unknown name" : "ok", (uintmax_t) ref_mask);
-      abort ();
+      fail ();
     }
   fuzz_check_error (&err);
 
@@ -790,7 +799,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       fprintf (stderr, "fuzz_canon: mount_plan_build ok=%d bind=%d recursive=%d, reference error=%d "
                        "bind=%d recursive=%d\n", plan_ok, plan_bind, plan_ok && plan.recursive, rm.error,
                rm.bind, rm.recursive);
-      abort ();
+      fail ();
     }
   bool recursive = plan_bind ? plan.recursive : (flags & 1);
   if (plan_ok)
@@ -822,7 +831,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     {
       fprintf (stderr, "fuzz_canon: `%s`: host_object_open %s, reference: %s\n", full,
                rc == 0 ? "opened it" : "failed", ro.exists ? "exists" : "does not exist");
-      abort ();
+      fail ();
     }
   if (rc == 0)
     {
@@ -843,7 +852,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
           fprintf (stderr, "  reference %s (%ju:%ju ino %ju)\n", ro.named ? ro.real : "(no name)",
                    (uintmax_t) major (ro.st.st_dev), (uintmax_t) minor (ro.st.st_dev), (uintmax_t) ro.st.st_ino);
           show_reach ("", rr.system_tree, rr.engine_socket, rr.devices, rr.devices_below, rr.host_proc);
-          abort ();
+          fail ();
         }
 
       /* ---- the verdict: the policy on this object with these options ---- */
@@ -871,7 +880,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
                                "nodev below %d)\n", got_path, got_dev, got_sock, got_proc, want_path, want_dev,
                        want_sock, want_proc, rm.readonly, rm.nodev_top, rm.nodev_below);
               show_reach ("reach", rr.system_tree, rr.engine_socket, rr.devices, rr.devices_below, rr.host_proc);
-              abort ();
+              fail ();
             }
           policy_findings_clear (&f);
         }

@@ -788,6 +788,32 @@ apply_propagation (int mnt_fd, const struct mount_plan *p, const char *what, str
 }
 
 /* Attributes before attaching: the mount is never visible writable or suid. */
+/* The attribute a ends with after apply_attrs: the recursive words come
+   last and cover the top mount too. */
+static bool
+plan_attr_ends_set (const struct mount_plan *p, uint64_t a, bool below)
+{
+  if (p->o.rec_attr_set & a)
+    return true;
+  if (p->o.rec_attr_clr & a)
+    return false;
+  if (below)   /* only "ro" is carried over an rbind's submounts */
+    return a == MOUNT_ATTR_RDONLY && p->recursive && (p->attr_set & a);
+  return p->attr_set & a;
+}
+
+bool
+mount_plan_readonly (const struct mount_plan *p)
+{
+  return plan_attr_ends_set (p, MOUNT_ATTR_RDONLY, false);
+}
+
+bool
+mount_plan_nodev (const struct mount_plan *p, bool below)
+{
+  return plan_attr_ends_set (p, MOUNT_ATTR_NODEV, below);
+}
+
 static int
 apply_attrs (int mnt_fd, const struct mount_plan *p, bool top, const char *what, struct casco_error **err)
 {
@@ -1008,7 +1034,7 @@ explain_mount (const struct mount_env *env, const struct spec_mount *m, const st
       free (opts);
       opts = longer;
     }
-  bool ro = (p->attr_set & MOUNT_ATTR_RDONLY) || (p->o.rec_attr_set & MOUNT_ATTR_RDONLY);
+  bool ro = mount_plan_readonly (p);
   if (p->kind == MOUNT_KIND_BIND)
     {
       _cleanup_free_ char *src = bind_source_path (env->bundle_path, m->source);

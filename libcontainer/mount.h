@@ -72,6 +72,14 @@ int mount_plan_build (const struct spec_mount *m, size_t index, struct mount_pla
                       struct casco_error **err);
 void mount_plan_clear (struct mount_plan *p);
 
+/* What a bind made from p ends as, once its attributes are applied in the
+   order the mount applies them (top-level words, then "ro" over an rbind's
+   submounts, then the recursive words over the whole tree, so that an
+   "rrw" or "rdev" anywhere in the list undoes "ro" or "nodev"): read-only
+   as a whole; nodev at the top (below: on its submounts too). */
+bool mount_plan_readonly (const struct mount_plan *p);
+bool mount_plan_nodev (const struct mount_plan *p, bool below);
+
 /* Lexically clean an in-container path: "/", no "." or empty components,
    ".." clamped at the root (as RESOLVE_IN_ROOT would).  Caller frees. */
 char *mount_clean_path (const char *path);

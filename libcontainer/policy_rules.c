@@ -499,17 +499,18 @@ fstype_allowed (const char *t)
   return false;
 }
 
-/* Does the mount end up read-only, as the mount code will read its options? */
+/* Does the mount end up read-only (nodev), as the mount code applies its
+   options?  "ro","rrw" is writable: the recursive word is applied last. */
 static bool
 plan_readonly (const struct mount_plan *p)
 {
-  return (p->attr_set & MOUNT_ATTR_RDONLY) || (p->o.rec_attr_set & MOUNT_ATTR_RDONLY);
+  return mount_plan_readonly (p);
 }
 
 static bool
 plan_nodev (const struct mount_plan *p, bool below)
 {
-  return (p->o.rec_attr_set & MOUNT_ATTR_NODEV) || (!below && (p->attr_set & MOUNT_ATTR_NODEV));
+  return mount_plan_nodev (p, below);
 }
 
 static void

@@ -163,6 +163,37 @@ passes() {
 	refused CASCO-MOUNT-HOST-PATH "mounts[$MOUNT_INDEX].source" "hard links"
 }
 
+# Found by tests/fuzz/fuzz_canon: the recursive words are applied after the
+# top-level ones (mount.c apply_attrs), so "rrw" undoes "ro" wherever it
+# stands in the list; the policy took any "ro" as read-only.
+@test "mounts by effect: \"ro\" undone by \"rrw\" (any order, bind or rbind) is writable and refused; \"nodev\" undone by \"rdev\" too" {
+	local opts
+	for opts in "rbind ro rrw" "bind ro rrw" "rbind rrw ro" "bind rro rrw ro" "rbind ro rrw rw ro"; do
+		set_config '.mounts |= map(select(.destination != "/x"))'
+		# shellcheck disable=SC2086 # word-split on purpose
+		bind_opts /etc /x $opts
+		refused CASCO-MOUNT-HOST-PATH "mounts[$MOUNT_INDEX].source" "the host's /etc"
+	done
+	set_config '.mounts |= map(select(.destination != "/x"))'
+	bind_opts /dev /x bind nodev rdev ro
+	refused CASCO-DEVICE-HOST "mounts[$MOUNT_INDEX].source" "the host's /dev"
+	# the effect judged is the real one: such a bind of a scratch directory is writable
+	set_config '.mounts |= map(select(.destination != "/x"))'
+	bind_opts "$HOSTDIR" /x rbind ro rrw
+	set_args sh -c 'echo written >/x/f'
+	run casco --policy permissive run --bundle "$BUNDLE" "$ID-w"
+	assert_success
+	[ "$(cat "$HOSTDIR/f")" = written ] || fail "\"ro\",\"rrw\" was not writable: the test's premise is wrong"
+	# and the spellings that do end read-only pass
+	for opts in "rbind rrw rro" "rbind rro rw" "bind ro"; do
+		set_config '.mounts |= map(select(.destination != "/x"))'
+		# shellcheck disable=SC2086
+		bind_opts /etc /x $opts
+		run casco --policy baseline audit --format json --bundle "$BUNDLE"
+		jq -e '.findings | all(.rule != "CASCO-MOUNT-HOST-PATH")' <<<"$output" >/dev/null || fail "$opts: $output"
+	done
+}
+
 @test "mounts by effect: an overlay whose upperdir is the host's /etc is refused" {
 	mkdir -p "$HOSTDIR/lower" "$HOSTDIR/work"
 	add_mount "$(jq -cn --arg l "$HOSTDIR/lower" --arg w "$HOSTDIR/work" \

@@ -92,10 +92,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   char *text = xstrndup (json, len);
   enum policy_level conf_level = POLICY_N_LEVELS;
   bool found = false;
-  if (policy_conf_parse (text, "fuzz.conf", &conf_level, &found, &err) < 0)
+  char **hooks = NULL;
+  if (policy_conf_parse (text, "fuzz.conf", &conf_level, &found, &hooks, &err) < 0)
     fuzz_check_error (&err);
   else if (found && (unsigned) conf_level >= POLICY_N_LEVELS)
     abort ();
+  /* every allowed hook path is clean and absolute, as policy_clean_hook_path makes them */
+  for (size_t i = 0; hooks && hooks[i]; i++)
+    if (hooks[i][0] != '/' || strstr (hooks[i], "//") || strstr (hooks[i], "/./"))
+      abort ();
+  strv_free (hooks);
   free (text);
 
   struct spec *s = NULL;

@@ -398,6 +398,43 @@ test_sysctl_rules (void)
   casco_error_free (err);
 }
 
+/* The effect, in the order the mount applies the words (top-level, then
+   the recursive ones over the whole tree): found by tests/fuzz/fuzz_canon,
+   where "rbind","ro","rrw" passed the policy as read-only and was mounted
+   writable. */
+static void
+test_plan_effect_readonly_nodev (void)
+{
+  const struct
+  {
+    char **opts;
+    bool ro, nodev, nodev_below;
+  } cases[] = {
+    { OPTS ("bind", "ro"), true, false, false },
+    { OPTS ("bind", "ro", "rrw"), false, false, false },
+    { OPTS ("bind", "rrw", "ro"), false, false, false },
+    { OPTS ("rbind", "ro", "rrw"), false, false, false },
+    { OPTS ("rbind", "rro", "rw"), true, false, false },
+    { OPTS ("rbind", "rrw", "rro"), true, false, false },
+    { OPTS ("rbind", "rro", "rrw", "ro"), false, false, false },
+    { OPTS ("bind", "nodev"), false, true, false },
+    { OPTS ("bind", "nodev", "rdev"), false, false, false },
+    { OPTS ("rbind", "rdev", "nodev"), false, false, false },
+    { OPTS ("rbind", "rnodev", "dev"), false, true, true },
+    { OPTS ("rbind", "nodev"), false, true, false },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      struct mount_plan p;
+      struct casco_error *err = NULL;
+      CHECK (plan (mk ("/data", "none", "/srv", cases[i].opts), 0, &p, &err) == 0);
+      CHECK (mount_plan_readonly (&p) == cases[i].ro);
+      CHECK (mount_plan_nodev (&p, false) == cases[i].nodev);
+      CHECK (mount_plan_nodev (&p, true) == cases[i].nodev_below);
+      mount_plan_clear (&p);
+    }
+}
+
 int
 main (void)
 {
@@ -416,6 +453,7 @@ main (void)
   RUN (test_idmap_refused);
   RUN (test_tmpcopyup);
   RUN (test_plan_bind_kinds);
+  RUN (test_plan_effect_readonly_nodev);
   RUN (test_plan_cgroup_is_cgroup2);
   RUN (test_plan_refusals);
   RUN (test_plan_proc_destinations);

@@ -30,7 +30,12 @@ setup() {
 }
 
 teardown() {
-	local pid
+	local pid f
+	# a writer still blocked opening a FIFO (and its timeout) ends once the
+	# FIFO has a reader: no grandchild outlives the test
+	for f in "$TESTDIR"/*fifo*; do
+		[ -p "$f" ] && timeout 2 cat "$f" >/dev/null 2>&1
+	done
 	for pid in "${BG_PIDS[@]}"; do
 		kill -KILL "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true

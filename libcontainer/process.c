@@ -469,8 +469,12 @@ scrub_environ_block (void)
   char buf[2048];
   _cleanup_close_ int fd = open ("/proc/self/stat", O_RDONLY | O_CLOEXEC);
   ssize_t n = fd < 0 ? -1 : read_all (fd, buf, sizeof buf - 1);
+  /* the strings themselves first: always ours to write */
+  const char *first = environ && environ[0] ? environ[0] : NULL;
+  for (size_t i = 0; environ && environ[i]; i++)
+    memset (environ[i], 0, strlen (environ[i]));
   clearenv ();
-  if (n <= 0)
+  if (n <= 0 || first == NULL)
     return;
   buf[n] = '\0';
   /* fields after "(comm)": state is field 3; env_start 50, env_end 51 */
@@ -484,7 +488,10 @@ scrub_environ_block (void)
       if (p && field + 1 == 51)
         end = strtoull (p + 1, NULL, 10);
     }
-  if (start && end > start && end - start < (64u << 20))
+  /* then the whole block, when the kernel's range is the one our environ
+     came from (under valgrind /proc describes valgrind, not us) */
+  uintptr_t f = (uintptr_t) first;
+  if (start && end > start && end - start < (64u << 20) && f >= start && f < end)
     memset ((void *) (uintptr_t) start, 0, (size_t) (end - start));
 }
 

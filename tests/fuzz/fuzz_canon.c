@@ -406,6 +406,14 @@ ref_system_tree (const struct ref_obj *o, bool recursive, struct ref_reach *r)
           return;
         }
   struct ref_list *lists[] = { &whole, &top };
+  /* a listed tree itself, in either list, before any directory above one */
+  for (size_t l = 0; l < 2; l++)
+    for (size_t i = 0; i < lists[l]->n; i++)
+      if (lists[l]->v[i].real && strcmp (o->real, lists[l]->v[i].real) == 0)
+        {
+          r->system_tree = xasprintf ("is the host's %s", lists[l]->v[i].name);
+          return;
+        }
   for (size_t l = 0; l < 2; l++)
     for (size_t i = 0; i < lists[l]->n; i++)
       if (ref_contains (o, &lists[l]->v[i], recursive))

@@ -28,6 +28,10 @@ setup() {
 # /dev/shm stay the host's own.
 FIXTURE_HOST=/tmp/casco-audit-fixtures
 
+teardown_file() {
+	rm -rf "$FIXTURE_HOST"
+}
+
 fixture_on_this_host() {
 	local name=$1 src
 	mkdir -p "$TESTDIR/fx"

@@ -874,6 +874,38 @@ open_destination (const struct mount_env *env, const struct mount_plan *p, size_
   return steal_fd (&fd);
 }
 
+/* Kernels since 6.8 list /proc/self/mountinfo by mount id, that is by
+   creation, and the parent cloned every bind tree before the container's
+   other mounts existed; tools that read mountinfo (runtime-tools'
+   validation among them) expect the config's order.  So the attached tree
+   (the very one the policy judged) is cloned again now, the clone takes its
+   place and the first copy is detached.  The kernel clones only a tree in
+   the caller's own namespace, hence after attaching; the clone keeps the
+   attributes the parent set.  Returns the clone attached on target, -1
+   when it could not be made (the first copy then stays, correct but out of
+   order), or -2 with *err set when the first copy is gone and the clone
+   could not be attached. */
+static int
+renew_in_config_order (int attached, int target, bool recursive, const char *what, struct casco_error **err)
+{
+  _cleanup_close_ int fresh = open_tree (attached, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH
+                                                          | (recursive ? AT_RECURSIVE : 0));
+  struct casco_error *proc_err = NULL;
+  _cleanup_close_ int proc = fresh >= 0 ? open_procfs (&proc_err) : -1;
+  casco_error_free (proc_err);
+  if (proc < 0)
+    return -1;
+  /* umount2 takes only a path: our own fd, through the procfs just verified
+     (nothing else runs in this mount namespace yet) */
+  char link[64];
+  snprintf (link, sizeof link, "/proc/thread-self/fd/%d", attached);
+  if (umount2 (link, MNT_DETACH) < 0)   /* the magic link leads to that mount's root */
+    return -1;
+  if (mount_attach (fresh, target, what, err) < 0)
+    return -2;
+  return steal_fd (&fresh);
+}
+
 /* The child's half of a bind: attach the tree the parent cloned from the
    judged source (mount_bind_trees) onto the destination. */
 static int
@@ -900,7 +932,10 @@ mount_bind (const struct mount_env *env, const struct spec_mount *m, const struc
     return -1;
   if (mount_attach (tree, target, what, err) < 0)
     return -1;
-  return apply_propagation (tree, p, what, err);
+  _cleanup_close_ int fresh = renew_in_config_order (tree, target, p->recursive, what, err);
+  if (fresh == -2)
+    return -1;
+  return apply_propagation (fresh >= 0 ? fresh : tree, p, what, err);
 }
 
 /* "remount": change the attributes of what is already mounted there. */

@@ -194,6 +194,35 @@ casco-test"
 	assert_equal "$output" one-file
 }
 
+# runtime-tools' validation (and anything else reading mountinfo) expects the
+# config's mounts in config order; on kernels that list mountinfo by mount
+# id, binds cloned before the container's other mounts came first.
+mount_order_case() {
+	mkdir "$TESTDIR/a" "$TESTDIR/b"
+	set_config '.mounts += [
+		{destination: "/m1", type: "tmpfs", source: "tmpfs", options: []},
+		{destination: "/m2", type: "bind", source: $a, options: ["bind", "ro"]},
+		{destination: "/m3", type: "tmpfs", source: "tmpfs", options: []},
+		{destination: "/m4", type: "bind", source: $b, options: ["rbind", "rw"]},
+		{destination: "/m5", type: "tmpfs", source: "tmpfs", options: []}]' \
+		--arg a "$TESTDIR/a" --arg b "$TESTDIR/b"
+	run_sh 'grep -oE " /m[1-5] " /proc/self/mountinfo | tr -d " " | tr "\n" " "'
+	assert_success
+	assert_equal "$output" "/m1 /m2 /m3 /m4 /m5 "
+}
+
+@test "mounts: mountinfo lists the config's mounts in config order, binds included" {
+	mount_order_case
+}
+
+@test "mounts: mountinfo keeps config order for binds in a user namespace too" {
+	requires_namespace user
+	enable_userns
+	# container root (host uid 100000) cannot create mount points in the rootfs
+	mkdir "$BUNDLE"/rootfs/m{1,2,3,4,5}
+	mount_order_case
+}
+
 @test "mounts: /dev/shm is a writable tmpfs and /dev/mqueue is mqueue" {
 	run_sh 'echo x >/dev/shm/f && cat /dev/shm/f; grep -E " /dev/(shm|mqueue) " /proc/self/mountinfo'
 	assert_success

@@ -127,7 +127,13 @@ rootfs_prepare (const struct rootfs_config *c, struct casco_error **err)
 {
   unsigned long prop;
   bool explicit_;
-  if (root_propagation (c->spec, &prop, &explicit_, err) < 0 || root_set_propagation (prop, err) < 0)
+  if (root_propagation (c->spec, &prop, &explicit_, err) < 0)
+    return -1;
+  /* An unbindable tree cannot be bound onto itself below: private until
+     after pivot_root, where rootfs_pivot applies what was asked. */
+  if (prop & MS_UNBINDABLE)
+    prop = (prop & ~MS_UNBINDABLE) | MS_PRIVATE;
+  if (root_set_propagation (prop, err) < 0)
     return -1;
   /* After a recursive slave, private or unbindable "/", no mount here is
      shared any more: the walk up to the rootfs's mount is needed only when
@@ -306,15 +312,7 @@ move_root (const char *rootfs_path, struct casco_error **err)
 int
 rootfs_pivot (const struct rootfs_config *c, struct casco_error **err)
 {
-  unsigned long prop;
-  bool explicit_;
-  if (root_propagation (c->spec, &prop, &explicit_, err) < 0)
-    return -1;
-  if ((c->no_pivot ? move_root (c->rootfs_path, err) : pivot_into (c->rootfs_path, err)) < 0)
-    return -1;
-  /* An explicit rootfsPropagation is for the container's "/", which only
-     exists now (runc applies it again here). */
-  return explicit_ ? root_set_propagation (prop, err) : 0;
+  return c->no_pivot ? move_root (c->rootfs_path, err) : pivot_into (c->rootfs_path, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -628,6 +626,15 @@ rootfs_finalize (const struct rootfs_config *c, struct casco_error **err)
     return -1;
   if (mask_paths (c, root_fd, err) < 0 || readonly_paths (c, root_fd, err) < 0)
     return -1;
-  /* Last: everything above may still need to write under "/". */
-  return make_root_readonly (c, root_fd, err);
+  /* Everything above may still need to write under "/". */
+  if (make_root_readonly (c, root_fd, err) < 0)
+    return -1;
+  /* An explicit rootfsPropagation is for the container's "/", which exists
+     only after pivot_root; last, because an unbindable tree can no longer
+     be cloned for the masks and the terminal above. */
+  unsigned long prop;
+  bool explicit_;
+  if (root_propagation (c->spec, &prop, &explicit_, err) < 0)
+    return -1;
+  return explicit_ ? root_set_propagation (prop, err) : 0;
 }

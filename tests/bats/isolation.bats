@@ -223,6 +223,27 @@ mount_order_case() {
 	mount_order_case
 }
 
+@test "rootfsPropagation: unbindable and runbindable are applied to the container's /" {
+	# runc 1.1.5 makes / unbindable before binding the rootfs onto itself,
+	# which the kernel then refuses (EINVAL): it fails this spec value
+	requires_casco
+	local prop
+	for prop in unbindable runbindable; do
+		set_config '.linux.rootfsPropagation = $p' --arg p "$prop"
+		run_sh 'awk "\$5 == \"/\" { print \$7 }" /proc/self/mountinfo'
+		assert_success
+		assert_output_contains unbindable
+	done
+}
+
+@test "rootfsPropagation: private leaves the container's / without peers" {
+	set_config '.linux.rootfsPropagation = "private"'
+	run_sh 'awk "\$5 == \"/\"" /proc/self/mountinfo'
+	assert_success
+	assert_output_not_contains shared:
+	assert_output_not_contains unbindable
+}
+
 @test "mounts: /dev/shm is a writable tmpfs and /dev/mqueue is mqueue" {
 	run_sh 'echo x >/dev/shm/f && cat /dev/shm/f; grep -E " /dev/(shm|mqueue) " /proc/self/mountinfo'
 	assert_success

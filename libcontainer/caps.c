@@ -206,6 +206,55 @@ add_flags (cap_t caps, cap_flag_t flag, uint64_t mask, struct casco_error **err)
   return 0;
 }
 
+/* "CAP_A", "CAP_B": the config's own spelling of mask. */
+static char *
+config_names (uint64_t mask)
+{
+  char *list = xstrdup ("");
+  for (int c = 0; c < 64; c++)
+    if (mask & (UINT64_C (1) << c))
+      {
+        const char *name = caps_name (c);
+        char *longer = xasprintf ("%s%s\"%s\"", list, list[0] ? ", " : "", name ? name : "?");
+        free (list);
+        list = longer;
+      }
+  return list;
+}
+
+/* What the caller can change when capset fails: a set the config asks
+   for that the kernel cannot give, named. */
+static int
+caps_apply_error (const struct cap_sets *s, int errno_, struct casco_error **err)
+{
+  if (s->effective & ~s->permitted)
+    {
+      _cleanup_free_ char *names = config_names (s->effective & ~s->permitted);
+      return casco_error_config (err, "process.capabilities.effective", "%s: not in .permitted, and the "
+                                 "effective set must be a subset of it: add them to .permitted or remove them",
+                                 names);
+    }
+  uint64_t held = 0;
+  cap_t now = cap_get_proc ();
+  for (int c = 0; now && c <= kernel_last_cap () && c < 64; c++)
+    {
+      cap_flag_value_t v = CAP_CLEAR;
+      if (cap_get_flag (now, c, CAP_PERMITTED, &v) == 0 && v == CAP_SET)
+        held |= UINT64_C (1) << c;
+    }
+  if (now)
+    cap_free (now);
+  uint64_t missing = s->permitted & ~held;
+  if (errno_ == EPERM && missing)
+    {
+      _cleanup_free_ char *names = config_names (missing);
+      return casco_error_config (err, "process.capabilities.permitted", "%s: the runtime itself does not hold "
+                                 "this on this host (its bounding set lacks it), so no container process can: "
+                                 "remove it from process.capabilities", names);
+    }
+  return casco_error_set (err, errno_, "set capabilities");
+}
+
 int
 caps_apply (const struct cap_sets *s, struct casco_error **err)
 {
@@ -225,7 +274,7 @@ caps_apply (const struct cap_sets *s, struct casco_error **err)
 #endif
     rc = -1;
   else if (cap_set_proc (caps) < 0)
-    rc = casco_error_set (err, errno, "set capabilities (effective must be a subset of permitted)");
+    rc = caps_apply_error (s, errno, err);
   cap_free (caps);
   if (rc < 0)
     return -1;

@@ -191,3 +191,35 @@ add_tmp_tmpfs() {
 	assert_success
 	assert_output_matches '^NoNewPrivs:[[:space:]]+0$'
 }
+
+@test "caps: effective beyond permitted is a config error naming the capability" {
+	requires_casco
+	set_args true
+	set_config '.process.capabilities = {bounding: ["CAP_KILL","CAP_CHOWN"], effective: ["CAP_CHOWN"], permitted: ["CAP_KILL"]}'
+	run casco run --bundle "$BUNDLE" "$ID"
+	assert_failure
+	assert_output_contains 'process.capabilities.effective: "CAP_CHOWN": not in .permitted'
+	assert_no_leftovers
+}
+
+@test "caps: a capability the runtime itself lacks on this host is named, with the config change" {
+	requires_casco
+	local bnd cap missing=
+	bnd=$((16#$(awk '/^CapBnd/ { print $2 }' /proc/self/status)))
+	for cap in 24 25 38 39 40; do   # SYS_RESOURCE SYS_TIME PERFMON BPF CHECKPOINT_RESTORE
+		if ((!(bnd >> cap & 1))); then
+			missing=$cap
+			break
+		fi
+	done
+	[ -n "$missing" ] || skip "this host's bounding set holds every capability tried"
+	local name
+	name=$(capsh --decode="$(printf '%x' $((1 << missing)))" | sed 's/.*=//' | tr a-z A-Z)
+	set_args true
+	set_config '.process.capabilities = {bounding: [$c], effective: [$c], permitted: [$c]}' --arg c "$name"
+	run casco run --bundle "$BUNDLE" "$ID"
+	assert_failure
+	assert_output_contains "process.capabilities.permitted: \"$name\": the runtime itself does not hold this"
+	assert_output_contains "remove it from process.capabilities"
+	assert_no_leftovers
+}

@@ -127,7 +127,13 @@ rootfs_prepare (const struct rootfs_config *c, struct casco_error **err)
 {
   unsigned long prop;
   bool explicit_;
-  if (root_propagation (c->spec, &prop, &explicit_, err) < 0 || root_set_propagation (prop, err) < 0)
+  if (root_propagation (c->spec, &prop, &explicit_, err) < 0)
+    return -1;
+  /* An unbindable tree cannot be bound onto itself (EINVAL): private until
+     the pivot, where rootfs_pivot makes the new "/" unbindable. */
+  if (prop & MS_UNBINDABLE)
+    prop = (prop & ~MS_UNBINDABLE) | MS_PRIVATE;
+  if (root_set_propagation (prop, err) < 0)
     return -1;
   /* After a recursive slave, private or unbindable "/", no mount here is
      shared any more: the walk up to the rootfs's mount is needed only when

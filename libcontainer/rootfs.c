@@ -129,8 +129,8 @@ rootfs_prepare (const struct rootfs_config *c, struct casco_error **err)
   bool explicit_;
   if (root_propagation (c->spec, &prop, &explicit_, err) < 0)
     return -1;
-  /* An unbindable tree cannot be bound onto itself below: private until
-     after pivot_root, where rootfs_pivot applies what was asked. */
+  /* An unbindable tree cannot be bound onto itself below (EINVAL): private
+     until rootfs_finalize applies what was asked, last. */
   if (prop & MS_UNBINDABLE)
     prop = (prop & ~MS_UNBINDABLE) | MS_PRIVATE;
   if (root_set_propagation (prop, err) < 0)

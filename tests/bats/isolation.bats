@@ -236,14 +236,6 @@ mount_order_case() {
 	done
 }
 
-@test "rootfsPropagation: private leaves the container's / without peers" {
-	set_config '.linux.rootfsPropagation = "private"'
-	run_sh 'awk "\$5 == \"/\"" /proc/self/mountinfo'
-	assert_success
-	assert_output_not_contains shared:
-	assert_output_not_contains unbindable
-}
-
 @test "mounts: /dev/shm is a writable tmpfs and /dev/mqueue is mqueue" {
 	run_sh 'echo x >/dev/shm/f && cat /dev/shm/f; grep -E " /dev/(shm|mqueue) " /proc/self/mountinfo'
 	assert_success

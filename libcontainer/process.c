@@ -61,11 +61,13 @@ sync_recv_fd (int fd, struct sync_received *r, struct casco_error **err)
   ssize_t n;
   for (;;)
     {
-      while ((n = recvmsg (fd, &msg, MSG_CMSG_CLOEXEC)) < 0)
+      while ((n = recvmsg (fd, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno != ECONNRESET)
         if (errno != EINTR)
           return casco_error_set (err, errno, "read from container process");
-      if (n == 0)
-        return 0;   /* EOF: r->m.type stays 0 */
+      /* EOF: r->m.type stays 0.  A peer that died with our message unread
+         resets the connection instead: the same end. */
+      if (n <= 0)
+        return 0;
       /* --explain lines are not part of the protocol: print and read on. */
       if (r->m.type != SYNC_EXPLAIN)
         break;

@@ -185,3 +185,43 @@ expect_error() {
 	run timeout 30 "$CASCO" --root "$TESTDIR/file-root" list
 	assert_failure
 }
+
+# ------------------------------------------- an init that dies before READY
+# The parent sees only the sync socket close; the error says of what the
+# init died: its wait status (and, with a cgroup, the OOM killer's record:
+# tests/vm/tiny-limits.bats).
+
+@test "create: an init killed before it is ready names the signal (SIGKILL from a prestart hook)" {
+	requires_casco
+	cat >"$TESTDIR/kill-init.sh" <<-'EOF'
+		#!/bin/sh
+		pid=$(sed -n 's/.*"pid": *\([0-9][0-9]*\).*/\1/p')
+		kill -KILL "$pid"
+	EOF
+	chmod 0755 "$TESTDIR/kill-init.sh"
+	set_config '.hooks.prestart = [{path: $p}]' --arg p "$TESTDIR/kill-init.sh"
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	expect_error "container init was killed by signal SIGKILL before it was ready"
+	assert_no_leftovers "$ID"
+}
+
+@test "create: an init its own seccomp filter kills before it is ready names SIGSYS and the config change" {
+	requires_casco
+	# without noNewPrivileges the filter is in before the cwd check (getcwd)
+	set_config '.process.noNewPrivileges = false'
+	set_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getcwd"], action: "SCMP_ACT_KILL_PROCESS"}]}'
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	expect_error "container init was killed by signal SIGSYS before it was ready: linux.seccomp kills a syscall"
+	assert_output_contains "allow that syscall, or set process.noNewPrivileges to true"
+	assert_no_leftovers "$ID"
+}
+
+@test "create: an init that exits before it is ready without reporting names its exit status" {
+	requires_casco
+	# getcwd fails the cwd check, and with sendto denied the init cannot say so
+	set_config '.process.noNewPrivileges = false'
+	set_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getcwd", "sendto", "sendmsg"], action: "SCMP_ACT_ERRNO"}]}'
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	expect_error "container init exited with status 1 before it was ready, without reporting an error"
+	assert_no_leftovers "$ID"
+}

@@ -225,3 +225,42 @@ expect_error() {
 	expect_error "container init exited with status 1 before it was ready, without reporting an error"
 	assert_no_leftovers "$ID"
 }
+
+# ------------------------------------------- a memory limit too small to start
+# Refused by the structural checks, at every policy level, before anything
+# exists (so on any host: a v1 host's "cgroup v2 is required" comes later);
+# the VM checks the same with a real cgroup (tests/vm/tiny-limits.bats).
+
+@test "create: a memory limit too small for the init is refused before anything exists, naming the value and the minimum" {
+	requires_casco
+	set_config '.linux.resources.memory = {limit: 4096}'
+	local level
+	for level in strict baseline permissive; do
+		run casco_detached --policy "$level" create --bundle "$BUNDLE" "$ID"
+		expect_error "linux.resources.memory.limit: 4096 bytes is below the 262144 bytes \(256 KiB\) a container's init needs to start: set at least 262144, or -1 for no limit"
+		assert_no_leftovers "$ID"
+	done
+	run casco run --bundle "$BUNDLE" "$ID"
+	expect_error "linux.resources.memory.limit: 4096 bytes is below the 262144 bytes"
+	assert_no_leftovers "$ID"
+}
+
+@test "create: a unified memory.max too small for the init is refused the same way" {
+	requires_casco
+	set_config '.linux.resources.unified = {"memory.max": "65536"}'
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	expect_error 'linux.resources.unified\["memory.max"\]: 65536 bytes is below the 262144 bytes'
+	assert_no_leftovers "$ID"
+}
+
+@test "audit: a memory limit too small for the init is the same error as create's (exit 2)" {
+	requires_casco
+	set_config '.linux.resources.memory = {limit: 4096}'
+	local level
+	for level in strict baseline permissive; do
+		run casco audit --policy "$level" --bundle "$BUNDLE"
+		assert_status 2
+		assert_output_contains "linux.resources.memory.limit"
+		assert_output_contains "4096 bytes is below the 262144 bytes (256 KiB) a container's init needs to start"
+	done
+}

@@ -356,6 +356,25 @@ reap_dying (pid_t pid, int *status)
   return false;
 }
 
+/* How a reaped child ended: "exited with status N", "was killed by signal
+   SIGX", or what the cgroup's OOM record says of a SIGKILL. */
+static char *
+death_text (int status, const struct spec *s, int cgroup_fd, const struct cgroup_oom *oom_before)
+{
+  if (WIFEXITED (status))
+    return xasprintf ("exited with status %d", WEXITSTATUS (status));
+  int sig = WTERMSIG (status);
+  char *oom = sig == SIGKILL ? oom_reason (s, cgroup_fd, oom_before) : NULL;
+  if (oom)
+    {
+      char *text = xasprintf ("was %s", oom);
+      free (oom);
+      return text;
+    }
+  const char *name = signal_name (sig);
+  return name ? xasprintf ("was killed by signal %s", name) : xasprintf ("was killed by signal %d", sig);
+}
+
 /* EOF before READY, with no error sent: the child died.  Reap it and say
    of what, from its wait status and the cgroup's OOM record. */
 static int
@@ -368,20 +387,13 @@ died_before_ready (const struct init_config *c, pid_t *c1, pid_t *init_pid, cons
   if (*who <= 0 || !reap_dying (*who, &status))
     return casco_error_set (err, 0, "%s exited before it was ready", what);
   *who = 0;
-  if (WIFEXITED (status))
-    return casco_error_set (err, 0, "%s exited with status %d before it was ready, without reporting an error",
-                            what, WEXITSTATUS (status));
-  int sig = WTERMSIG (status);
-  _cleanup_free_ char *oom = sig == SIGKILL ? oom_reason (c->spec, c->cgroup_fd, oom_before) : NULL;
-  if (oom)
-    return casco_error_set (err, 0, "%s was %s before it was ready", what, oom);
-  const char *name = signal_name (sig);
-  char number[16];
-  snprintf (number, sizeof number, "%d", sig);
+  _cleanup_free_ char *how = death_text (status, c->spec, c->cgroup_fd, oom_before);
   /* without no_new_privs the filter goes in before the setup ends */
   bool early_filter = c->seccomp.insns && !(c->process && c->process->no_new_privileges);
-  return casco_error_set (err, 0, "%s was killed by signal %s before it was ready%s", what, name ? name : number,
-                          sig == SIGSYS && early_filter
+  bool sigsys = WIFSIGNALED (status) && WTERMSIG (status) == SIGSYS;
+  return casco_error_set (err, 0, "%s %s before it was ready%s", what, how,
+                          WIFEXITED (status) ? ", without reporting an error"
+                          : sigsys && early_filter
                               ? ": linux.seccomp kills a syscall it makes while setting up (without "
                                 "noNewPrivileges the filter is loaded before that ends); allow that syscall, or "
                                 "set process.noNewPrivileges to true"
@@ -861,9 +873,11 @@ container_open (const struct casco_context *ctx, const char *id, int *rootfd, in
 /* Connect to exec.sock and wait: EOF means the init exec'd (the socket is
    close-on-exec); text means exec failed and says why. */
 static int
-signal_start (int dirfd, const struct notify_target *t, struct casco_error **err)
+signal_start (int dirfd, const struct notify_target *t, bool *not_waiting, struct casco_error **err)
 {
   _cleanup_close_ int conn = unix_connect (EXEC_SOCK_NAME, dirfd, SOCK_SEQPACKET, err);
+  if (not_waiting)
+    *not_waiting = conn < 0;
   if (conn < 0)
     return casco_error_wrap (err, "container init is not waiting for start");
   if (sync_send (conn, SYNC_START, 0, 0, NULL) < 0)
@@ -930,7 +944,7 @@ start_locked (int dirfd, const struct container_state *st, struct casco_error **
             = st->config_uses & (STATE_USES_POSTSTART | STATE_USES_LISTENER)
                   ? load_saved_spec (dirfd, st->id, st->config) : NULL;
         struct notify_target t = { spec, st->id, st->bundle, st->pid, "creating" };
-        if (signal_start (dirfd, &t, err) < 0)
+        if (signal_start (dirfd, &t, NULL, err) < 0)
           return -1;
         run_late_hooks (spec, st->bundle, st->id, st->pid, true);
         return 0;
@@ -1034,7 +1048,7 @@ pump (int from, int to)
 
 /* Forward signals to the init, shuttle terminal bytes, until it exits. */
 static int
-wait_foreground (pid_t init_pid, int sigfd, struct tty_proxy *tty, int *exit_code,
+wait_foreground (pid_t init_pid, int sigfd, struct tty_proxy *tty, int *wstatus,
                  struct casco_error **err)
 {
   _cleanup_close_ int pidfd = sys_pidfd_open (init_pid, 0);
@@ -1079,11 +1093,9 @@ wait_foreground (pid_t init_pid, int sigfd, struct tty_proxy *tty, int *exit_cod
           while (tty && poll (&(struct pollfd){ .fd = tty->master, .events = POLLIN }, 1, 0) > 0
                  && pump (tty->master, STDOUT_FILENO))
             ;
-          int status;
-          while (waitpid (init_pid, &status, 0) < 0)
+          while (waitpid (init_pid, wstatus, 0) < 0)
             if (errno != EINTR)
               return casco_error_set (err, errno, "wait for container init");
-          *exit_code = exit_code_of (status);
           return 0;
         }
     }
@@ -1092,7 +1104,7 @@ wait_foreground (pid_t init_pid, int sigfd, struct tty_proxy *tty, int *exit_cod
 /* After a foreground run: the OOM killer's part in the end, if it had one
    (an engine would report OOMKilled; a user at a terminal sees only 137). */
 static void
-warn_oom_kill (const struct launch *l, const char *id, int exit_code)
+warn_oom_kill (const struct launch *l, const char *id, bool init_killed)
 {
   _cleanup_close_ int fd = -1;
   struct casco_error *ignored = NULL;
@@ -1103,10 +1115,32 @@ warn_oom_kill (const struct launch *l, const char *id, int exit_code)
     }
   __attribute__ ((cleanup (spec_freep))) struct spec *spec = load_saved_spec (l->dirfd, id, l->config);
   _cleanup_free_ char *why = oom_reason (spec, fd, &l->oom_before);
-  if (why && exit_code == 128 + SIGKILL)
+  if (why && init_killed)
     casco_warn ("container init was %s", why);
   else if (why)
     casco_warn ("a process of the container was %s", why);
+}
+
+/* run's init was ready but is not waiting for start: if it died (our
+   child, so its wait status is ours to read), say of what instead.  True
+   when it was reaped. */
+static bool
+died_before_start (const struct launch *l, const char *id, const struct spec *s, struct casco_error **err)
+{
+  int status;
+  if (!reap_dying (l->init_pid, &status))
+    return false;
+  /* (run loads the saved config only when it has a use for it) */
+  __attribute__ ((cleanup (spec_freep))) struct spec *loaded = s ? NULL : load_saved_spec (l->dirfd, id, l->config);
+  _cleanup_close_ int fd = -1;
+  struct casco_error *ignored = NULL;
+  if (l->cgroup_path && cgroup_open (l->cgroup_path, &fd, &ignored) < 0)
+    casco_error_free (ignored);
+  _cleanup_free_ char *how = death_text (status, s ? s : loaded, fd, l->has_oom ? &l->oom_before : NULL);
+  casco_error_free (*err);
+  *err = NULL;
+  casco_error_set (err, 0, "container init %s while it waited for start", how);
+  return true;
 }
 
 static void
@@ -1146,23 +1180,28 @@ container_run (const struct casco_context *ctx, const char *id, const struct cre
       __attribute__ ((cleanup (spec_freep))) struct spec *spec
           = rc == 0 && l.config_uses ? load_saved_spec (l.dirfd, id, l.config) : NULL;
       struct notify_target t = { spec, id, l.bundle, l.init_pid, "creating" };
-      if (rc == 0 && (rc = signal_start (l.dirfd, &t, err)) == 0)
+      bool not_waiting = false, reaped = false;
+      if (rc == 0 && (rc = signal_start (l.dirfd, &t, &not_waiting, err)) == 0)
         run_late_hooks (spec, l.bundle, id, l.init_pid, true);
+      else if (not_waiting)
+        reaped = died_before_start (&l, id, spec, err);
       if (rc == 0 && !detach)
         {
           sigset_t all;
           sigfillset (&all);
           _cleanup_close_ int sigfd = signalfd (-1, &all, SFD_CLOEXEC);
-          rc = wait_foreground (l.init_pid, sigfd, have_tty ? &tty : NULL, exit_code, err);
+          int status = 0;
+          rc = wait_foreground (l.init_pid, sigfd, have_tty ? &tty : NULL, &status, err);
+          *exit_code = exit_code_of (status);
           if (rc == 0 && l.has_oom)
-            warn_oom_kill (&l, id, *exit_code);
+            warn_oom_kill (&l, id, WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
         }
       if (have_tty)
         tty_proxy_end (&tty);
       if (rc < 0 || !detach)
         {
           /* run owns the container in the foreground: it goes when its init goes. */
-          if (rc < 0)
+          if (rc < 0 && !reaped)
             {
               kill (l.init_pid, SIGKILL);
               waitpid (l.init_pid, NULL, 0);
@@ -1658,8 +1697,12 @@ container_exec (const struct casco_context *ctx, const char *id, const struct ex
       sigset_t all;
       sigfillset (&all);
       _cleanup_close_ int sigfd = signalfd (-1, &all, SFD_CLOEXEC);
+      int status = 0;
       if (rc == 0)
-        rc = wait_foreground (pid, sigfd, have_tty ? &tty : NULL, exit_code, err);
+        {
+          rc = wait_foreground (pid, sigfd, have_tty ? &tty : NULL, &status, err);
+          *exit_code = exit_code_of (status);
+        }
       else
         kill_and_reap (pid);
       if (have_tty)

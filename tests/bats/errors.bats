@@ -264,3 +264,23 @@ expect_error() {
 		assert_output_contains "4096 bytes is below the 262144 bytes (256 KiB) a container's init needs to start"
 	done
 }
+
+# run's init is ready and waits for start; killed in that window, run says
+# of what (strace holds run's connect to the init for 3 seconds).
+@test "run: an init killed while it waits for start names the signal" {
+	requires_casco
+	command -v strace >/dev/null || skip "needs strace to hold run before it starts the init"
+	set_args /bin/true
+	timeout 60 strace -o /dev/null -e trace=connect -e inject=connect:delay_enter=3s \
+		"$CASCO" --root "$ROOT" run --bundle "$BUNDLE" "$ID" >"$TESTDIR/run.out" 2>&1 &
+	local run_pid=$! pid=
+	wait_for_status "$ID" created
+	pid=$(casco state "$ID" | jq -r .pid)
+	kill -KILL "$pid"
+	local rc=0
+	wait "$run_pid" || rc=$?
+	run cat "$TESTDIR/run.out"
+	[ "$rc" -ne 0 ] || fail "run succeeded: $output"
+	assert_output_contains "container init was killed by signal SIGKILL while it waited for start"
+	assert_no_leftovers "$ID"
+}

@@ -1698,6 +1698,20 @@ cgroup_parse_io_stat (const char *text, struct cgroup_stats *st)
 }
 
 int
+cgroup_oom_read (int fd, struct cgroup_oom *o)
+{
+  memset (o, 0, sizeof *o);
+  _cleanup_free_ char *events = fd < 0 ? NULL : read_at (fd, "memory.events");
+  if (events == NULL)
+    return -1;
+  cgroup_parse_keyed (events, "oom", &o->oom);
+  cgroup_parse_keyed (events, "oom_kill", &o->oom_kill);
+  if (read_u64_at (fd, "memory.max", &o->max) < 0)
+    o->max = UINT64_MAX;
+  return 0;
+}
+
+int
 cgroup_stats (const char *path, struct cgroup_stats *st, struct casco_error **err)
 {
   memset (st, 0, sizeof *st);

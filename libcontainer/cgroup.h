@@ -84,6 +84,16 @@ struct cgroup_stats
 };
 int cgroup_stats (const char *path, struct cgroup_stats *st, struct casco_error **err);
 
+/* What the OOM killer did to a cgroup: memory.events' oom (its own limit,
+   or a descendant's, was met and reclaim failed) and oom_kill (processes in
+   it killed by any OOM killer, the host's too), and memory.max now
+   (UINT64_MAX for "max").  -1 without the memory controller. */
+struct cgroup_oom
+{
+  uint64_t oom, oom_kill, max;
+};
+int cgroup_oom_read (int fd, struct cgroup_oom *o);
+
 /* Conversions (pure, unit-tested): runc's formulas. */
 uint64_t cgroup_cpu_shares_to_weight (uint64_t shares);
 /* memory.swap.max from OCI swap (= memory+swap) and limit; -1 stays "max". */

@@ -2,6 +2,7 @@
    list, kill, delete.  The child side lives in process.c. */
 #include <dirent.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <poll.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include "casco/error.h"
 #include "casco/explain.h"
 #include "casco/log.h"
+#include "casco/signals.h"
 #include "casco/spec.h"
 #include "casco/syscalls.h"
 #include "casco/util.h"
@@ -49,6 +51,8 @@ struct launch
   char *bundle;       /* absolute bundle path, for the late hooks */
   char *cgroup_path;  /* NULL when the container has no cgroup */
   char *config;       /* the config's text, as saved in the state */
+  bool has_oom;       /* the cgroup's OOM record when the init was created: */
+  struct cgroup_oom oom_before;   /* run says when the OOM killer ended it */
   unsigned config_uses;  /* STATE_USES_*: what run's start and end need of it */
 };
 
@@ -308,9 +312,97 @@ struct on_init_pid
   void *arg;
 };
 
+/* What the OOM killer's record says of a process killed by SIGKILL since
+   `before` was read: NULL when it killed no one in the cgroup. */
+static char *
+oom_reason (const struct spec *s, int cgroup_fd, const struct cgroup_oom *before)
+{
+  if (before == NULL)
+    return NULL;
+  struct cgroup_oom now;
+  if (cgroup_oom_read (cgroup_fd, &now) < 0 || now.oom_kill <= before->oom_kill)
+    return NULL;
+  uint64_t kills = now.oom_kill - before->oom_kill;
+  /* "oom" counts only where a limit was met: ours, or one below it */
+  if (now.oom == before->oom)
+    return xasprintf ("killed by the OOM killer (memory.events: oom_kill +%" PRIu64 ") while the container's "
+                      "own limit was not met: a parent cgroup or the host ran out of memory", kills);
+  const struct spec_resources *r = s && s->linux_ ? &s->linux_->resources : NULL;
+  int64_t limit = r && r->has_memory && r->memory.has_limit ? r->memory.limit : 0;
+  int64_t during_setup = cgroup_memory_max_during_setup (r, sysconf (_SC_PAGESIZE));
+  if (limit > 0 && (now.max == (uint64_t) limit || (during_setup > 0 && now.max == (uint64_t) during_setup)))
+    return xasprintf ("killed by the OOM killer (memory.events: oom_kill +%" PRIu64 "): "
+                      "linux.resources.memory.limit %" PRId64 " bytes is too small for it; raise it", kills, limit);
+  /* someone (a hook, `update`) changed the limit: say the one that held */
+  return xasprintf ("killed by the OOM killer (memory.events: oom_kill +%" PRIu64 "): its cgroup's memory.max, "
+                    "%" PRIu64 " bytes, is too small for it", kills, now.max);
+}
+
+/* The sync socket's EOF says the child's last holder is gone, but the
+   kernel closes a dying process's files before the process can be reaped:
+   wait for that, briefly.  False if it still runs (the caller kills it). */
+static bool
+reap_dying (pid_t pid, int *status)
+{
+  for (int i = 0; i < 2000; i++)
+    {
+      pid_t r = waitpid (pid, status, WNOHANG);
+      if (r == pid)
+        return true;
+      if (r < 0 && errno != EINTR)
+        return false;
+      usleep (500);
+    }
+  return false;
+}
+
+/* How a reaped child ended: "exited with status N", "was killed by signal
+   SIGX", or what the cgroup's OOM record says of a SIGKILL. */
+static char *
+death_text (int status, const struct spec *s, int cgroup_fd, const struct cgroup_oom *oom_before)
+{
+  if (WIFEXITED (status))
+    return xasprintf ("exited with status %d", WEXITSTATUS (status));
+  int sig = WTERMSIG (status);
+  char *oom = sig == SIGKILL ? oom_reason (s, cgroup_fd, oom_before) : NULL;
+  if (oom)
+    {
+      char *text = xasprintf ("was %s", oom);
+      free (oom);
+      return text;
+    }
+  const char *name = signal_name (sig);
+  return name ? xasprintf ("was killed by signal %s", name) : xasprintf ("was killed by signal %d", sig);
+}
+
+/* EOF before READY, with no error sent: the child died.  Reap it and say
+   of what, from its wait status and the cgroup's OOM record. */
+static int
+died_before_ready (const struct init_config *c, pid_t *c1, pid_t *init_pid, const struct cgroup_oom *oom_before,
+                   struct casco_error **err)
+{
+  pid_t *who = *init_pid > 0 ? init_pid : c1;
+  const char *what = who == c1 ? "container setup process" : c->is_exec ? "exec process" : "container init";
+  int status;
+  if (*who <= 0 || !reap_dying (*who, &status))
+    return casco_error_set (err, 0, "%s exited before it was ready", what);
+  *who = 0;
+  _cleanup_free_ char *how = death_text (status, c->spec, c->cgroup_fd, oom_before);
+  /* without no_new_privs the filter goes in before the setup ends */
+  bool early_filter = c->seccomp.insns && !(c->process && c->process->no_new_privileges);
+  bool sigsys = WIFSIGNALED (status) && WTERMSIG (status) == SIGSYS;
+  return casco_error_set (err, 0, "%s %s before it was ready%s", what, how,
+                          WIFEXITED (status) ? ", without reporting an error"
+                          : sigsys && early_filter
+                              ? ": linux.seccomp kills a syscall it makes while setting up (without "
+                                "noNewPrivileges the filter is loaded before that ends); allow that syscall, or "
+                                "set process.noNewPrivileges to true"
+                              : "");
+}
+
 static int
 drive_init (int sync_fd, pid_t *c1, const struct init_config *c, pid_t *init_pid,
-            const struct on_init_pid *on_pid, struct casco_error **err)
+            const struct on_init_pid *on_pid, const struct cgroup_oom *oom_before, struct casco_error **err)
 {
   const struct spec *s = c->spec;
   bool pid_reported = on_pid == NULL;
@@ -351,7 +443,7 @@ drive_init (int sync_fd, pid_t *c1, const struct init_config *c, pid_t *init_pid
         return -1;
       struct sync_msg m = r.m;
       if (m.type == 0)
-        return casco_error_set (err, 0, "container init exited before it was ready");
+        return died_before_ready (c, c1, init_pid, oom_before, err);
       if (m.type == SYNC_SECCOMP_FD)
         {
           notify_fd = r.fd;
@@ -414,6 +506,10 @@ spawn (struct init_config *c, pid_t *init_pid, const struct on_init_pid *on_pid,
   _cleanup_close_ int child_end = sync[1];
   c->sync_fd = child_end;
   c->ignored_signals = signals_ignored ();
+  /* the cgroup's OOM kills so far: one more by the time the child died
+     before READY is why it died */
+  struct cgroup_oom oom_before;
+  bool have_oom = cgroup_oom_read (c->cgroup_fd, &oom_before) == 0;
   pid_t c1;
   if (!c->is_exec && ns_plan_direct (&c->ns))
     {
@@ -447,7 +543,7 @@ spawn (struct init_config *c, pid_t *init_pid, const struct on_init_pid *on_pid,
     }
   /* Only the children hold the other end now: EOF means they died. */
   closep (&child_end);
-  if (drive_init (parent_end, &c1, c, init_pid, on_pid, err) < 0)
+  if (drive_init (parent_end, &c1, c, init_pid, on_pid, have_oom ? &oom_before : NULL, err) < 0)
     {
       kill_and_reap (c1);
       kill_and_reap (*init_pid);
@@ -629,6 +725,7 @@ create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, 
   if (cg->use && cgroup_create (cg, &spec->linux_->resources, &cgroup_fd, err) < 0)
     return -1;
   c.cgroup_fd = cgroup_fd;
+  l->has_oom = cgroup_oom_read (cgroup_fd, &l->oom_before) == 0;
   c.console_fd = console_fd;
   c.rootfs.new_userns = c.ns.create[SPEC_NS_USER];
   c.rootfs.new_netns = c.ns.create[SPEC_NS_NETWORK];
@@ -776,9 +873,11 @@ container_open (const struct casco_context *ctx, const char *id, int *rootfd, in
 /* Connect to exec.sock and wait: EOF means the init exec'd (the socket is
    close-on-exec); text means exec failed and says why. */
 static int
-signal_start (int dirfd, const struct notify_target *t, struct casco_error **err)
+signal_start (int dirfd, const struct notify_target *t, bool *not_waiting, struct casco_error **err)
 {
   _cleanup_close_ int conn = unix_connect (EXEC_SOCK_NAME, dirfd, SOCK_SEQPACKET, err);
+  if (not_waiting)
+    *not_waiting = conn < 0;
   if (conn < 0)
     return casco_error_wrap (err, "container init is not waiting for start");
   if (sync_send (conn, SYNC_START, 0, 0, NULL) < 0)
@@ -845,7 +944,7 @@ start_locked (int dirfd, const struct container_state *st, struct casco_error **
             = st->config_uses & (STATE_USES_POSTSTART | STATE_USES_LISTENER)
                   ? load_saved_spec (dirfd, st->id, st->config) : NULL;
         struct notify_target t = { spec, st->id, st->bundle, st->pid, "creating" };
-        if (signal_start (dirfd, &t, err) < 0)
+        if (signal_start (dirfd, &t, NULL, err) < 0)
           return -1;
         run_late_hooks (spec, st->bundle, st->id, st->pid, true);
         return 0;
@@ -949,7 +1048,7 @@ pump (int from, int to)
 
 /* Forward signals to the init, shuttle terminal bytes, until it exits. */
 static int
-wait_foreground (pid_t init_pid, int sigfd, struct tty_proxy *tty, int *exit_code,
+wait_foreground (pid_t init_pid, int sigfd, struct tty_proxy *tty, int *wstatus,
                  struct casco_error **err)
 {
   _cleanup_close_ int pidfd = sys_pidfd_open (init_pid, 0);
@@ -994,14 +1093,54 @@ wait_foreground (pid_t init_pid, int sigfd, struct tty_proxy *tty, int *exit_cod
           while (tty && poll (&(struct pollfd){ .fd = tty->master, .events = POLLIN }, 1, 0) > 0
                  && pump (tty->master, STDOUT_FILENO))
             ;
-          int status;
-          while (waitpid (init_pid, &status, 0) < 0)
+          while (waitpid (init_pid, wstatus, 0) < 0)
             if (errno != EINTR)
               return casco_error_set (err, errno, "wait for container init");
-          *exit_code = exit_code_of (status);
           return 0;
         }
     }
+}
+
+/* After a foreground run: the OOM killer's part in the end, if it had one
+   (an engine would report OOMKilled; a user at a terminal sees only 137). */
+static void
+warn_oom_kill (const struct launch *l, const char *id, bool init_killed)
+{
+  _cleanup_close_ int fd = -1;
+  struct casco_error *ignored = NULL;
+  if (l->cgroup_path == NULL || cgroup_open (l->cgroup_path, &fd, &ignored) < 0)
+    {
+      casco_error_free (ignored);
+      return;
+    }
+  __attribute__ ((cleanup (spec_freep))) struct spec *spec = load_saved_spec (l->dirfd, id, l->config);
+  _cleanup_free_ char *why = oom_reason (spec, fd, &l->oom_before);
+  if (why && init_killed)
+    casco_warn ("container init was %s", why);
+  else if (why)
+    casco_warn ("a process of the container was %s", why);
+}
+
+/* run's init was ready but is not waiting for start: if it died (our
+   child, so its wait status is ours to read), say of what instead.  True
+   when it was reaped. */
+static bool
+died_before_start (const struct launch *l, const char *id, const struct spec *s, struct casco_error **err)
+{
+  int status;
+  if (!reap_dying (l->init_pid, &status))
+    return false;
+  /* (run loads the saved config only when it has a use for it) */
+  __attribute__ ((cleanup (spec_freep))) struct spec *loaded = s ? NULL : load_saved_spec (l->dirfd, id, l->config);
+  _cleanup_close_ int fd = -1;
+  struct casco_error *ignored = NULL;
+  if (l->cgroup_path && cgroup_open (l->cgroup_path, &fd, &ignored) < 0)
+    casco_error_free (ignored);
+  _cleanup_free_ char *how = death_text (status, s ? s : loaded, fd, l->has_oom ? &l->oom_before : NULL);
+  casco_error_free (*err);
+  *err = NULL;
+  casco_error_set (err, 0, "container init %s while it waited for start", how);
+  return true;
 }
 
 static void
@@ -1041,21 +1180,28 @@ container_run (const struct casco_context *ctx, const char *id, const struct cre
       __attribute__ ((cleanup (spec_freep))) struct spec *spec
           = rc == 0 && l.config_uses ? load_saved_spec (l.dirfd, id, l.config) : NULL;
       struct notify_target t = { spec, id, l.bundle, l.init_pid, "creating" };
-      if (rc == 0 && (rc = signal_start (l.dirfd, &t, err)) == 0)
+      bool not_waiting = false, reaped = false;
+      if (rc == 0 && (rc = signal_start (l.dirfd, &t, &not_waiting, err)) == 0)
         run_late_hooks (spec, l.bundle, id, l.init_pid, true);
+      else if (not_waiting)
+        reaped = died_before_start (&l, id, spec, err);
       if (rc == 0 && !detach)
         {
           sigset_t all;
           sigfillset (&all);
           _cleanup_close_ int sigfd = signalfd (-1, &all, SFD_CLOEXEC);
-          rc = wait_foreground (l.init_pid, sigfd, have_tty ? &tty : NULL, exit_code, err);
+          int status = 0;
+          rc = wait_foreground (l.init_pid, sigfd, have_tty ? &tty : NULL, &status, err);
+          *exit_code = exit_code_of (status);
+          if (rc == 0 && l.has_oom)
+            warn_oom_kill (&l, id, WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
         }
       if (have_tty)
         tty_proxy_end (&tty);
       if (rc < 0 || !detach)
         {
           /* run owns the container in the foreground: it goes when its init goes. */
-          if (rc < 0)
+          if (rc < 0 && !reaped)
             {
               kill (l.init_pid, SIGKILL);
               waitpid (l.init_pid, NULL, 0);
@@ -1551,8 +1697,12 @@ container_exec (const struct casco_context *ctx, const char *id, const struct ex
       sigset_t all;
       sigfillset (&all);
       _cleanup_close_ int sigfd = signalfd (-1, &all, SFD_CLOEXEC);
+      int status = 0;
       if (rc == 0)
-        rc = wait_foreground (pid, sigfd, have_tty ? &tty : NULL, exit_code, err);
+        {
+          rc = wait_foreground (pid, sigfd, have_tty ? &tty : NULL, &status, err);
+          *exit_code = exit_code_of (status);
+        }
       else
         kill_and_reap (pid);
       if (have_tty)

@@ -61,11 +61,13 @@ sync_recv_fd (int fd, struct sync_received *r, struct casco_error **err)
   ssize_t n;
   for (;;)
     {
-      while ((n = recvmsg (fd, &msg, MSG_CMSG_CLOEXEC)) < 0)
+      while ((n = recvmsg (fd, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno != ECONNRESET)
         if (errno != EINTR)
           return casco_error_set (err, errno, "read from container process");
-      if (n == 0)
-        return 0;   /* EOF: r->m.type stays 0 */
+      /* EOF: r->m.type stays 0.  A peer that died with our message unread
+         resets the connection instead: the same end. */
+      if (n <= 0)
+        return 0;
       /* --explain lines are not part of the protocol: print and read on. */
       if (r->m.type != SYNC_EXPLAIN)
         break;
@@ -256,9 +258,14 @@ set_user (const struct spec_process *p, struct casco_error **err)
 
 /* CVE-2024-21626: a leaked fd (e.g. a host directory) used as cwd escapes
    the rootfs.  Close what the process must not inherit before chdir, and
-   refuse a cwd the kernel cannot name from our root. */
+   refuse a cwd the kernel cannot name from our root.
+   The check reads the directory chdir entered, as the user, so it cannot
+   move before a filter loaded early (filtered: noNewPrivileges false, see
+   become_process): checking an earlier chdir would let the path resolve
+   anew in between.  When that filter denies getcwd the check fails closed,
+   saying so rather than blaming the cwd. */
 static int
-enter_cwd (const struct spec_process *p, struct casco_error **err)
+enter_cwd (const struct spec_process *p, bool filtered, struct casco_error **err)
 {
   const char *cwd = p && p->cwd ? p->cwd : "/";
   if (chdir (cwd) < 0)
@@ -267,9 +274,19 @@ enter_cwd (const struct spec_process *p, struct casco_error **err)
   return 0;   /* prove-red: accept a cwd outside the root (CVE-2024-21626) */
 #endif
   char buf[4096];
-  if (getcwd (buf, sizeof buf) == NULL || buf[0] != '/')
+  errno = 0;
+  if (getcwd (buf, sizeof buf) != NULL && buf[0] == '/')
+    return 0;
+  /* glibc says ENOENT for a cwd the kernel names "(unreachable)/..." */
+  if (errno == 0 || errno == ENOENT)
     return casco_error_config (err, "process.cwd", "`%s` is outside the container root", cwd);
-  return 0;
+  int e = errno;
+  return casco_error_config (err, "process.cwd", "cannot verify that `%s` is inside the container root "
+                             "(CVE-2024-21626): getcwd: %s%s", cwd, strerror (e),
+                             filtered ? " (linux.seccomp denies getcwd, and without noNewPrivileges "
+                                        "its filter is loaded before this check: allow getcwd in "
+                                        "linux.seccomp, or set process.noNewPrivileges to true)"
+                                      : "");
 }
 
 static const char *
@@ -567,7 +584,7 @@ become_process (struct init_config *c, char **exe, enum seccomp_when *seccomp, s
       || set_user (p, err) < 0
       || caps_apply (&c->caps, err) < 0
       /* cwd as the user, so its permissions apply. */
-      || enter_cwd (p, err) < 0
+      || enter_cwd (p, *seccomp == SECCOMP_BEFORE_CAPS && c->seccomp.insns, err) < 0
       || find_executable (p->args[0], c->env, exe, err) < 0
       || set_no_new_privs (p, err) < 0)
     return -1;

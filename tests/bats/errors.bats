@@ -185,3 +185,102 @@ expect_error() {
 	run timeout 30 "$CASCO" --root "$TESTDIR/file-root" list
 	assert_failure
 }
+
+# ------------------------------------------- an init that dies before READY
+# The parent sees only the sync socket close; the error says of what the
+# init died: its wait status (and, with a cgroup, the OOM killer's record:
+# tests/vm/tiny-limits.bats).
+
+@test "create: an init killed before it is ready names the signal (SIGKILL from a prestart hook)" {
+	requires_casco
+	cat >"$TESTDIR/kill-init.sh" <<-'EOF'
+		#!/bin/sh
+		pid=$(sed -n 's/.*"pid": *\([0-9][0-9]*\).*/\1/p')
+		kill -KILL "$pid"
+	EOF
+	chmod 0755 "$TESTDIR/kill-init.sh"
+	set_config '.hooks.prestart = [{path: $p}]' --arg p "$TESTDIR/kill-init.sh"
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	expect_error "container init was killed by signal SIGKILL before it was ready"
+	assert_no_leftovers "$ID"
+}
+
+@test "create: an init its own seccomp filter kills before it is ready names SIGSYS and the config change" {
+	requires_casco
+	# without noNewPrivileges the filter is in before the cwd check (getcwd)
+	set_config '.process.noNewPrivileges = false'
+	set_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getcwd"], action: "SCMP_ACT_KILL_PROCESS"}]}'
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	expect_error "container init was killed by signal SIGSYS before it was ready: linux.seccomp kills a syscall"
+	assert_output_contains "allow that syscall, or set process.noNewPrivileges to true"
+	assert_no_leftovers "$ID"
+}
+
+@test "create: an init that exits before it is ready without reporting names its exit status" {
+	requires_casco
+	# getcwd fails the cwd check, and with sendto denied the init cannot say so
+	set_config '.process.noNewPrivileges = false'
+	set_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getcwd", "sendto", "sendmsg"], action: "SCMP_ACT_ERRNO"}]}'
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	expect_error "container init exited with status 1 before it was ready, without reporting an error"
+	assert_no_leftovers "$ID"
+}
+
+# ------------------------------------------- a memory limit too small to start
+# Refused by the structural checks, at every policy level, before anything
+# exists (so on any host: a v1 host's "cgroup v2 is required" comes later);
+# the VM checks the same with a real cgroup (tests/vm/tiny-limits.bats).
+
+@test "create: a memory limit too small for the init is refused before anything exists, naming the value and the minimum" {
+	requires_casco
+	set_config '.linux.resources.memory = {limit: 4096}'
+	local level
+	for level in strict baseline permissive; do
+		run casco_detached --policy "$level" create --bundle "$BUNDLE" "$ID"
+		expect_error "linux.resources.memory.limit: 4096 bytes is below the 262144 bytes \(256 KiB\) a container's init needs to start: set at least 262144, or -1 for no limit"
+		assert_no_leftovers "$ID"
+	done
+	run casco run --bundle "$BUNDLE" "$ID"
+	expect_error "linux.resources.memory.limit: 4096 bytes is below the 262144 bytes"
+	assert_no_leftovers "$ID"
+}
+
+@test "create: a unified memory.max too small for the init is refused the same way" {
+	requires_casco
+	set_config '.linux.resources.unified = {"memory.max": "65536"}'
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	expect_error 'linux.resources.unified\["memory.max"\]: 65536 bytes is below the 262144 bytes'
+	assert_no_leftovers "$ID"
+}
+
+@test "audit: a memory limit too small for the init is the same error as create's (exit 2)" {
+	requires_casco
+	set_config '.linux.resources.memory = {limit: 4096}'
+	local level
+	for level in strict baseline permissive; do
+		run casco audit --policy "$level" --bundle "$BUNDLE"
+		assert_status 2
+		assert_output_contains "linux.resources.memory.limit"
+		assert_output_contains "4096 bytes is below the 262144 bytes (256 KiB) a container's init needs to start"
+	done
+}
+
+# run's init is ready and waits for start; killed in that window, run says
+# of what (strace holds run's connect to the init for 3 seconds).
+@test "run: an init killed while it waits for start names the signal" {
+	requires_casco
+	command -v strace >/dev/null || skip "needs strace to hold run before it starts the init"
+	set_args /bin/true
+	timeout 60 strace -o /dev/null -e trace=connect -e inject=connect:delay_enter=3s \
+		"$CASCO" --root "$ROOT" run --bundle "$BUNDLE" "$ID" >"$TESTDIR/run.out" 2>&1 &
+	local run_pid=$! pid=
+	wait_for_status "$ID" created
+	pid=$(casco state "$ID" | jq -r .pid)
+	kill -KILL "$pid"
+	local rc=0
+	wait "$run_pid" || rc=$?
+	run cat "$TESTDIR/run.out"
+	[ "$rc" -ne 0 ] || fail "run succeeded: $output"
+	assert_output_contains "container init was killed by signal SIGKILL while it waited for start"
+	assert_no_leftovers "$ID"
+}

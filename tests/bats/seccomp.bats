@@ -176,6 +176,37 @@ init_seccomp_mode_before_start() {
 	assert_output_contains "Operation not permitted"
 }
 
+# ------------------------------------------------ the cwd check under a filter
+
+# Without noNewPrivileges the filter goes in while the init still holds
+# CAP_SYS_ADMIN, before it checks its cwd with getcwd (CVE-2024-21626).  A
+# profile denying getcwd then fails that check; the error says so (runc:
+# "failed to verify if current working directory is safe: operation not
+# permitted"), never that the cwd is outside the root.
+@test "seccomp: a profile denying getcwd (noNewPrivileges=false) fails the cwd check saying getcwd was denied" {
+	set_config '.process.noNewPrivileges = false'
+	set_seccomp SCMP_ACT_ALLOW '[{names: ["getcwd"], action: "SCMP_ACT_ERRNO"}]'
+	set_args /bin/true
+	run casco run --bundle "$BUNDLE" "$ID"
+	assert_failure
+	assert_output_matches '[Oo]peration not permitted'
+	assert_output_not_contains "outside the container root"
+	if is_casco; then
+		assert_output_contains 'process.cwd: cannot verify that `/` is inside the container root (CVE-2024-21626): getcwd: Operation not permitted'
+		# the config changes that pass
+		assert_output_contains "allow getcwd in linux.seccomp, or set process.noNewPrivileges to true"
+	fi
+	assert_no_leftovers "$ID"
+}
+
+@test "seccomp: a profile denying getcwd runs with noNewPrivileges=true (the filter loads after the cwd check)" {
+	set_config '.process.noNewPrivileges = true'
+	set_seccomp SCMP_ACT_ALLOW '[{names: ["getcwd"], action: "SCMP_ACT_ERRNO"}]'
+	set_args /bin/true
+	run casco run --bundle "$BUNDLE" "$ID"
+	assert_success
+}
+
 # ------------------------------------------------------- notify listener
 
 start_listener() {

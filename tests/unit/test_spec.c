@@ -948,6 +948,37 @@ cgroup_file_names_confined (void)
   CHECK_CONTAINS (e4, "is not a device name");
 }
 
+/* A memory limit the init cannot start under is a config error; 0 (unset),
+   -1 (none), the minimum itself and "max" pass. */
+static void
+memory_limit_minimum (void)
+{
+#define MEM(v) "{" BASE ", 'linux': {'resources': {'memory': {'limit': " v "}}}}"
+  _cleanup_free_ char *e1 = validate_err (MEM ("4096"));
+  CHECK_STR (e1, "linux.resources.memory.limit: 4096 bytes is below the 262144 bytes (256 KiB) a "
+                 "container's init needs to start: set at least 262144, or -1 for no limit");
+  _cleanup_free_ char *e2 = validate_err (MEM ("262143"));
+  CHECK_CONTAINS (e2, "262143 bytes is below");
+  _cleanup_free_ char *ok1 = validate_err (MEM ("262144"));
+  _cleanup_free_ char *ok2 = validate_err (MEM ("0"));
+  _cleanup_free_ char *ok3 = validate_err (MEM ("-1"));
+  CHECK (ok1 == NULL && ok2 == NULL && ok3 == NULL);
+#undef MEM
+#define UNI(v) "{" BASE ", 'linux': {'resources': {'unified': {'memory.max': '" v "'}}}}"
+  _cleanup_free_ char *e3 = validate_err (UNI ("65536"));
+  CHECK_CONTAINS (e3, "linux.resources.unified[\"memory.max\"]: 65536 bytes is below the 262144 bytes");
+  _cleanup_free_ char *e4 = validate_err (UNI ("0\\n"));
+  CHECK_CONTAINS (e4, "0 bytes is below");
+  _cleanup_free_ char *ok4 = validate_err (UNI ("max"));
+  _cleanup_free_ char *ok5 = validate_err (UNI ("1048576"));
+  CHECK (ok4 == NULL && ok5 == NULL);
+#undef UNI
+  /* memory.high throttles, it does not kill: any value is the user's */
+  _cleanup_free_ char *ok6
+      = validate_err ("{" BASE ", 'linux': {'resources': {'unified': {'memory.high': '4096'}}}}");
+  CHECK (ok6 == NULL);
+}
+
 static void
 personality_and_net_devices (void)
 {
@@ -1145,6 +1176,7 @@ main (void)
   RUN (hook_rules);
   RUN (seccomp_rules);
   RUN (cgroup_file_names_confined);
+  RUN (memory_limit_minimum);
   RUN (personality_and_net_devices);
   RUN (load_from_bundle);
   RUN (device_number_ranges);

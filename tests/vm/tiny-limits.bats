@@ -3,6 +3,8 @@
 # The smallest limits a container can run under: what casco itself costs
 # the container's cgroup.  crun documents 512 KiB of memory.max; casco
 # must manage 256 KiB, and a pids.max of 1 (the container's one process).
+# Below 256 KiB a memory limit is a config error; when the OOM killer ends
+# a container anyway, casco says so.
 #
 # Runs only inside the test VM (tests/vm/run-cgroup-tests sets CASCO_VM=1).
 
@@ -78,4 +80,68 @@ teardown() {
 	run casco delete --force "$ID"
 	assert_success
 	[ ! -e "$CGDIR" ]
+}
+
+# The minimum itself (MEMORY_LIMIT_MIN, libcontainer/validate.c) with the
+# measured heaviest start: a shell exec'ing a shell peaked at 208 KiB.
+@test "tiny limits: at the minimum, 256 KiB, a shell that execs a shell runs" {
+	set_config '.linux.resources.memory = {limit: 262144}'
+	set_args sh -c 'exec sh -c "echo ran"'
+	run casco run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output_contains ran
+	[ ! -e "$CGDIR" ]
+}
+
+# ----------------------------------------- below the minimum: a config error
+# (tests/bats/errors.bats checks the message at every level and in audit)
+
+@test "tiny limits: a memory limit below the minimum is refused before create: no state, no cgroup" {
+	set_config '.linux.resources.memory = {limit: 4096}'
+	set_args /bin/true
+	run casco run --bundle "$BUNDLE" "$ID"
+	assert_failure
+	assert_output_contains "linux.resources.memory.limit: 4096 bytes is below the 262144 bytes (256 KiB) a container's init needs to start"
+	[ ! -e "$CGDIR" ]
+	assert_no_leftovers "$ID"
+}
+
+# ------------------------------------------------- the OOM killer, said so
+
+# An init OOM-killed while it sets itself up: a prestart hook (it runs
+# while the init waits for it) lowers memory.max under what the init uses.
+@test "tiny limits: an init OOM-killed before it is ready says the OOM killer and the memory.max that held" {
+	cat >"$TESTDIR/squeeze.sh" <<-EOF
+		#!/bin/sh
+		echo 4096 >"$CGDIR/memory.max"
+	EOF
+	chmod 0755 "$TESTDIR/squeeze.sh"
+	set_config '.linux.resources.memory = {limit: 67108864, swap: 67108864}'
+	set_config '.hooks.prestart = [{path: $p}]' --arg p "$TESTDIR/squeeze.sh"
+	set_args /bin/true
+	run casco_detached create --bundle "$BUNDLE" "$ID"
+	assert_failure
+	assert_output_contains "container init was killed by the OOM killer (memory.events: oom_kill +1): its cgroup's memory.max, 4096 bytes, is too small for it"
+	[ ! -e "$CGDIR" ]
+	assert_no_leftovers "$ID"
+}
+
+# After start the init's own allocation meets the limit: exit 137, as runc
+# and crun give, and a warning that names the OOM kill and the limit.
+@test "tiny limits: run of an init the OOM killer ends exits 137 and warns naming the OOM kill and the limit" {
+	set_config '.linux.resources.memory = {limit: 8388608, swap: 8388608}'
+	set_args sh -c 'x=a; while :; do x=$x$x; done'
+	run casco run --bundle "$BUNDLE" "$ID"
+	assert_status 137
+	assert_output_contains "container init was killed by the OOM killer (memory.events: oom_kill +1): linux.resources.memory.limit 8388608 bytes is too small for it; raise it"
+	[ ! -e "$CGDIR" ]
+}
+
+@test "tiny limits: run whose child the OOM killer ends warns naming the OOM kill" {
+	set_config '.linux.resources.memory = {limit: 8388608, swap: 8388608}'
+	set_args sh -c 'head -c 100m /dev/zero | tail >/dev/null; echo tail=$?'
+	run casco run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output_contains "tail=137"
+	assert_output_matches 'a process of the container was killed by the OOM killer \(memory.events: oom_kill \+[0-9]+\): linux.resources.memory.limit 8388608 bytes is too small for it'
 }

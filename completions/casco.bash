@@ -18,6 +18,12 @@ _casco_help_flags() {
 	done <<<"$1"
 }
 
+# The signal names `casco kill` accepts (libcontainer/signals.c), without
+# SIG; not bash's `compgen -A signal`, which adds EXIT, DEBUG, ERR, RETURN
+# and JUNK(N) entries that are no signals.
+_casco_signals="ABRT ALRM BUS CHLD CLD CONT FPE HUP ILL INT IO IOT KILL PIPE POLL PROF PWR QUIT
+SEGV STKFLT STOP SYS TERM TRAP TSTP TTIN TTOU URG USR1 USR2 VTALRM WINCH XCPU XFSZ RTMIN RTMAX"
+
 _casco() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local bin=${COMP_WORDS[0]} root=() cmd= cmd_index=0 i w
@@ -110,7 +116,7 @@ _casco() {
 	if ((positional == 0)); then
 		mapfile -t COMPREPLY < <(compgen -W "$("$bin" "${root[@]}" list -q 2>/dev/null)" -- "$cur")
 	elif [[ $cmd == kill && $positional == 1 ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "$(compgen -A signal | sed 's/^SIG//')" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "$_casco_signals" -- "$cur")
 	elif [[ $cmd == exec && $positional == 1 ]]; then
 		mapfile -t COMPREPLY < <(compgen -c -- "$cur")
 	fi

@@ -1007,6 +1007,19 @@ struct tty_proxy
   struct termios saved;
 };
 
+/* Copy one chunk from -> to; false at EOF or error. */
+static bool
+pump (int from, int to)
+{
+  char buf[8192];
+  ssize_t n = read (from, buf, sizeof buf);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN))
+    return true;
+  if (n <= 0)
+    return false;
+  return write_all (to, buf, (size_t) n) == 0;
+}
+
 static void
 tty_proxy_begin (struct tty_proxy *t, int master)
 {
@@ -1015,6 +1028,12 @@ tty_proxy_begin (struct tty_proxy *t, int master)
   t->raw = false;
   if (isatty (STDIN_FILENO) && tcgetattr (STDIN_FILENO, &t->saved) == 0)
     {
+      /* Forward what the terminal already holds while it is still canonical:
+         an EOF queued now (script(1) sends one when its stdin ends) is kept
+         by the line discipline as a NUL byte, which raw mode would hand to
+         the container as a real ^@. */
+      while (t->stdin_open && poll (&(struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN }, 1, 0) > 0)
+        t->stdin_open = pump (STDIN_FILENO, master);
       /* Keys go to the container's terminal untouched (^C included). */
       struct termios raw = t->saved;
       cfmakeraw (&raw);
@@ -1031,19 +1050,6 @@ tty_proxy_end (struct tty_proxy *t)
   if (t->raw)
     tcsetattr (STDIN_FILENO, TCSANOW, &t->saved);
   closep (&t->master);
-}
-
-/* Copy one chunk from -> to; false at EOF or error. */
-static bool
-pump (int from, int to)
-{
-  char buf[8192];
-  ssize_t n = read (from, buf, sizeof buf);
-  if (n < 0 && (errno == EINTR || errno == EAGAIN))
-    return true;
-  if (n <= 0)
-    return false;
-  return write_all (to, buf, (size_t) n) == 0;
 }
 
 /* Forward signals to the init, shuttle terminal bytes, until it exits. */

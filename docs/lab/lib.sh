@@ -83,10 +83,23 @@ bundle() {
 }
 
 # config BUNDLE JQ_FILTER [JQ_OPTIONS...] — edit BUNDLE/config.json.
+# What the edit adds or takes away that a README must show (a mount, a
+# namespace, a capability, a seccomp default action) is logged like the
+# strings a check expects, so the README's config and the check's agree.
 config() {
-	local b=$1 filter=$2
+	local b=$1 filter=$2 before change
 	shift 2
+	before=$(cat "$b/config.json")
 	jq "$@" "$filter" "$b/config.json" >"$b/config.json.new" && mv "$b/config.json.new" "$b/config.json"
+	while IFS= read -r change; do
+		[ -n "$change" ] && _log_expect "$change"
+	done < <(jq -rn --argjson a "$before" --slurpfile b "$b/config.json" '
+		$b[0] as $b
+		| ([$b.mounts[]?.destination] - [$a.mounts[]?.destination] | .[] | "\"destination\": \"\(.)\"")
+		, ([$a.linux.namespaces[]?.type] - [$b.linux.namespaces[]?.type] | .[] | "{\"type\": \"\(.)\"}")
+		, ([$b.process.capabilities[]?[]?] - [$a.process.capabilities[]?[]?] | unique | .[])
+		, (if ($b.linux.seccomp.defaultAction // null) != ($a.linux.seccomp.defaultAction // null)
+		   then "\"defaultAction\": \"\($b.linux.seccomp.defaultAction)\"" else empty end)')
 }
 
 # run_in BUNDLE SCRIPT — run the container with sh -c SCRIPT in the
@@ -105,9 +118,12 @@ casco_supports_policy() { "$CASCO" --help 2>/dev/null | grep -q -- '--policy'; }
 
 # casco_at LEVEL ARGS... — casco under the operator policy LEVEL (strict,
 # baseline, permissive).  A casco without policy levels runs as is.
+# Each level a check runs a container at is logged as `--policy LEVEL`: the
+# README's commands must say it, since a student's casco defaults to strict.
 casco_at() {
 	local level=$1
 	shift
+	_log_expect "--policy $level"
 	if casco_supports_policy; then casco --policy "$level" "$@"; else casco "$@"; fi
 }
 
@@ -193,7 +209,7 @@ refused_at() {
 	fi
 	config "$2" '.process.args = ["true"]'
 	STATUS=0
-	OUT=$(casco_at "$1" run --bundle "$2" "lab-refused-$$" </dev/null 2>&1) || STATUS=$?
+	OUT=$(casco --policy "$1" run --bundle "$2" "lab-refused-$$" </dev/null 2>&1) || STATUS=$?
 	printf '%s\n' "$OUT" | sed 's/^/   | /'
 	[ "$STATUS" -ne 0 ] && [[ $OUT == *"$3"* ]] || die "expected casco --policy $1 to refuse the config naming $3"
 	ok "refused at policy level $1: $3"

@@ -82,3 +82,27 @@ complete_words() {
 	done
 	[ "$n" -ge 40 ] || fail "only $n flags checked"
 }
+
+@test "completion: kill offers exactly the signal names casco kill accepts, no shell pseudo-signals" {
+	local offered table name
+	offered=$(complete_words kill some-id "" | sort)
+	for name in EXIT DEBUG ERR RETURN 'JUNK(32)'; do
+		! grep -qxF -- "$name" <<<"$offered" || fail "$name offered:" "$offered"
+	done
+	# every name offered is one casco kill parses: the only error left is
+	# the missing container, not an unknown signal
+	for name in $offered; do
+		run "$CASCO" --root "$TESTDIR/state" kill no-such-container "$name"
+		assert_failure
+		assert_output_not_contains "unknown signal"
+		assert_output_contains "does not exist"
+	done
+	# and every name of casco's signal table is offered
+	table=$(grep -oE '"SIG[A-Z0-9]+"' "$SRCDIR/libcontainer/signals.c" | tr -d '"' | sed 's/^SIG//' | sort -u)
+	[ -n "$table" ] || fail "no signal table in libcontainer/signals.c"
+	for name in $table; do
+		grep -qxF -- "$name" <<<"$offered" || fail "$name (libcontainer/signals.c) not offered:" "$offered"
+	done
+	output=$(complete_words kill some-id RT | sort)
+	assert_equal "$output" "$(printf 'RTMAX\nRTMIN')"
+}

@@ -125,6 +125,33 @@ teardown() {
 	assert_output_contains cat-done
 }
 
+# script_run ARGS... — `casco ARGS...` in the foreground on a pty that
+# script(1) provides, its stdin at EOF from the start (script then sends the
+# pty an EOF); the bytes the pty showed go to $TESTDIR/pty.out.
+script_run() {
+	command -v script >/dev/null || skip "needs script(1) (bsdutils)"
+	local cmd
+	cmd=$(printf '%q ' timeout -k 5 30 "$CASCO" --root "$ROOT" "$@")
+	script -qec "$cmd" /dev/null >"$TESTDIR/pty.out" 2>&1
+}
+
+@test "console: a foreground terminal run under script(1) shows no stray NUL or ^@" {
+	# script's EOF, queued while casco's stdin is still canonical, is a NUL
+	# byte to raw mode: it used to reach the container's pty, echoed as ^@.
+	set_args sh -c 'sleep 0.3; echo hello'
+	script_run run --bundle "$BUNDLE" "$ID" </dev/null
+	tr -d '\r' <"$TESTDIR/pty.out" | grep -q hello || fail "no hello:" "$(cat -v "$TESTDIR/pty.out")"
+	[ "$(tr -cd '\000' <"$TESTDIR/pty.out" | wc -c)" -eq 0 ] || fail "a NUL byte in:" "$(cat -v "$TESTDIR/pty.out")"
+	! grep -qF '^@' "$TESTDIR/pty.out" || fail "a ^@ in:" "$(cat -v "$TESTDIR/pty.out")"
+}
+
+@test "console: input typed before a foreground terminal run starts reaches the container" {
+	set_args sh -c 'read -r line; echo "got:$line"'
+	printf 'typed-ahead\n' | script_run run --bundle "$BUNDLE" "$ID"
+	tr -d '\r' <"$TESTDIR/pty.out" | grep -qx 'got:typed-ahead' || fail "input lost:" "$(cat -v "$TESTDIR/pty.out")"
+	! grep -qF '^@' "$TESTDIR/pty.out" || fail "a ^@ in:" "$(cat -v "$TESTDIR/pty.out")"
+}
+
 @test "console: process.consoleSize sets the window size" {
 	set_config '.process.consoleSize = {height: 41, width: 103}'
 	set_args stty size

@@ -16,7 +16,10 @@ ok "host pid $host_pid is not in the container's /proc"
 
 step "abuse: kill a host process from the container"
 run_at baseline "$b" "kill -9 $host_pid"
+# the container's own kill says so (not casco, not a missing binary)
+see "can't kill pid"
 see "No such process"
+see_value "can't kill pid $host_pid: No such process"
 kill -0 "$host_pid" || die "the host's sleep died"
 ok "the host's sleep ($host_pid) is still running"
 

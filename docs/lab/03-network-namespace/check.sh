@@ -22,7 +22,7 @@ httpd_pid=$!
 on_exit "kill $httpd_pid 2>/dev/null"
 for _ in $(seq 50); do busybox wget -q -O /dev/null "http://127.0.0.1:$port/data" 2>/dev/null && break; sleep 0.1; done
 run_at baseline "$b" "wget -q -O - http://127.0.0.1:$port/data"
-see "Network is unreachable"
+see "wget: can't connect to remote host (127.0.0.1): Network is unreachable"
 not_see "host-only-data"
 
 step "the config change that lets it succeed: the host's network namespace"

@@ -20,6 +20,7 @@ step "the config change that lets it succeed (inside the namespace only)"
 config "$b" '.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])
 	| .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW"}'
 run_at permissive "$b" 'hostname evil && hostname'
+status_is 0
 see "evil"
 [ "$(hostname)" = "$host_name" ] || die "the host was renamed"
 ok "the host is still called $host_name"

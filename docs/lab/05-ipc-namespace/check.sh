@@ -13,14 +13,14 @@ shmid=${OUT##*: }
 on_exit "ipcrm -m $shmid"
 
 step "abuse: the container looks for it"
-run_at baseline "$b" 'awk "NR > 1 { print \"segment\", \$2 }" /proc/sysvipc/shm; echo listed'
+run_at baseline "$b" 'awk "NR > 1 { print \"segment\", \$2 }" /proc/sysvipc/shm && echo listed'
 status_is 0
 see_value "listed"
 not_see_value "segment $shmid"
 
 step "the config change that lets it succeed: the host's ipc namespace"
 config "$b" 'del(.linux.namespaces[] | select(.type == "ipc"))'
-run_at permissive "$b" 'awk "NR > 1 { print \"segment\", \$2 }" /proc/sysvipc/shm; echo listed'
+run_at permissive "$b" 'awk "NR > 1 { print \"segment\", \$2 }" /proc/sysvipc/shm && echo listed'
 see_value "segment $shmid"
 
 step "the policy refuses that change"

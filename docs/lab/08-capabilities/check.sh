@@ -25,6 +25,7 @@ see "chown: /tmp/f: Operation not permitted"
 step "the config change that lets it succeed: CAP_NET_ADMIN"
 config "$b" '.process.capabilities |= with_entries(.value += ["CAP_NET_ADMIN"])'
 run_at baseline "$b" 'ip link set lo mtu 1280 && ip link show lo'
+status_is 0
 see "mtu 1280"
 
 step "the policy refuses that change"

@@ -14,13 +14,13 @@ see "root: made read-only (root.readonly): the image cannot be changed from insi
 
 step "abuse 1: plant something in the image"
 run_at baseline "$b" "echo 'echo pwned' > /bin/innocent"
-see "can't create /bin/innocent: Read-only file system"
+see "sh: can't create /bin/innocent: Read-only file system"
 [ ! -e "$b/rootfs/bin/innocent" ] || die "the image was changed"
 
 step "abuse 2: read the host's timers"
-run_at baseline "$b" 'wc -c < /proc/timer_list'
+run_at baseline "$b" 'echo "timer_list bytes: $(wc -c < /proc/timer_list)"'
 status_is 0
-see "0"
+see "timer_list bytes: 0"
 
 step "the config changes that let them succeed"
 config "$b" '.root.readonly = false'

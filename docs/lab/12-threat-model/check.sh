@@ -9,7 +9,8 @@ step "a poisoned image: a setuid-root program, run as uid 1000"
 cc_static "$b/rootfs/bin/euid" "$here/euid.c"
 chown 0:0 "$b/rootfs/bin/euid"
 chmod 4755 "$b/rootfs/bin/euid"
-config "$b" '.process.user = {uid: 1000, gid: 1000}'
+# the default is the lesson: the config does not set noNewPrivileges at all
+config "$b" '.process.user = {uid: 1000, gid: 1000} | del(.process.noNewPrivileges)'
 run_at baseline "$b" 'euid'
 status_is 0
 see "euid 1000"
@@ -17,6 +18,7 @@ see "euid 1000"
 step "the config change that lets it succeed: noNewPrivileges false"
 config "$b" '.process.noNewPrivileges = false'
 run_at permissive "$b" 'euid'
+status_is 0
 see "euid 0"
 audit_finds "$b" CASCO-NNP-DISABLED
 refused_at strict "$b" CASCO-NNP-DISABLED

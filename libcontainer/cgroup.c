@@ -319,6 +319,13 @@ probe_host (void)
   return &host;
 }
 
+const char *
+cgroup_host_why_not (void)
+{
+  const struct host_v2 *h = probe_host ();
+  return h->mountpoint ? NULL : h->why_not;
+}
+
 /* ---- the plan -------------------------------------------------------------------- */
 
 int
@@ -460,8 +467,11 @@ cgroup_plan_decide (const struct spec *s, const char *id, enum cgroup_manager m,
   if (!v2_usable)
     {
       if (limit)
-        return casco_error_config (err, limit, "cgroup v2 is required for resource limits (%s); run with "
-                                               "--cgroup-manager disabled to run without limits",
+        return casco_error_config (err, limit, "cgroup v2 is required for resource limits (%s), so this host "
+                                   "cannot enforce any. Either run this container without limits: remove "
+                                   "them from linux.resources (or pass --cgroup-manager disabled, which ignores "
+                                   "them) and use --policy baseline, since strict requires enforced limits; or "
+                                   "move the host to cgroup v2 (boot it with systemd.unified_cgroup_hierarchy=1)",
                                    why_not ? why_not : "no usable cgroup v2");
       casco_debug ("no cgroup for the container: %s", why_not ? why_not : "no usable cgroup v2");
       explain (D07, "no cgroup: %s; the config asks for no limit, so none applies (a memory or pids "

@@ -100,6 +100,10 @@ uint64_t cgroup_cpu_shares_to_weight (uint64_t shares);
 int cgroup_swap_to_v2 (int64_t swap, int64_t limit, int64_t *out, struct casco_error **err);
 uint64_t cgroup_blkio_weight_to_io_weight (uint64_t weight);
 
+/* Why this host gives containers no cgroup v2 (v1/hybrid, none mounted),
+   or NULL when it can; probed once per process. */
+const char *cgroup_host_why_not (void);
+
 /* ---- the pure steps behind the above, exposed for the unit tests ---- */
 
 /* From /proc/self/mountinfo text: the cgroup2 mount point (NULL when none;

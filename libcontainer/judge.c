@@ -1,9 +1,45 @@
 /* The shared judging path (judge.h). */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "casco/error.h"
 #include "casco/util.h"
+#include "cgroup.h"
 #include "judge.h"
+
+/* A host file's text, or NULL (a fact we then do not know). */
+static char *
+host_text (const char *path)
+{
+  char *text = NULL;
+  struct casco_error *e = NULL;
+  if (read_file_at (AT_FDCWD, path, &text, NULL, &e) < 0)
+    {
+      casco_error_free (e);
+      return NULL;
+    }
+  return text;
+}
+
+/* What the host has, for the limits rules: they warn about a limit above it. */
+static void
+host_facts (struct judge_input *in)
+{
+  _cleanup_free_ char *meminfo = host_text ("/proc/meminfo");
+  const char *m = meminfo ? strstr (meminfo, "MemTotal:") : NULL;
+  uint64_t kib;
+  if (m && sscanf (m, "MemTotal: %" SCNu64 " kB", &kib) == 1)
+    in->mem_total = kib * 1024;
+  long n = sysconf (_SC_NPROCESSORS_ONLN);
+  in->cpus = n > 0 ? (unsigned) n : 0;
+  in->cpus_online = host_text ("/sys/devices/system/cpu/online");
+  if (in->cpus_online)
+    in->cpus_online[strcspn (in->cpus_online, "\n")] = '\0';
+  in->no_cgroup_v2 = cgroup_host_why_not ();
+}
 
 /* notes non-NULL (audit): what this host lacks — a bind source, a
    namespace path — is said there and left unjudged instead of failing. */
@@ -35,6 +71,7 @@ open_all (const struct spec *s, int bundle_fd, struct judge_input *in, char ***n
       judge_close (in);
       return -1;
     }
+  host_facts (in);
   return 0;
 }
 
@@ -59,6 +96,8 @@ judge_close (struct judge_input *in)
   seccomp_program_clear (&in->seccomp);
   strv_free (in->hooks_allowed);
   in->hooks_allowed = NULL;
+  free (in->cpus_online);
+  in->cpus_online = NULL;
 }
 
 void
@@ -68,6 +107,10 @@ judge_options (const struct judge_input *in, struct policy_options *o)
   o->caps = &in->caps;
   o->seccomp = &in->seccomp;
   o->hooks_allowed = in->hooks_allowed;
+  o->host_mem_total = in->mem_total;
+  o->host_cpus = in->cpus;
+  o->host_cpus_online = in->cpus_online;
+  o->host_no_cgroup_v2 = in->no_cgroup_v2;
   for (int t = 0; t < SPEC_NS_COUNT; t++)
     o->ns_is_host[t] = ns_plan_joins_host (&in->ns, t);
 }

@@ -10,6 +10,7 @@
 #define CASCO_JUDGE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "casco/policy.h"
 #include "caps.h"
@@ -26,6 +27,11 @@ struct judge_input
   struct cap_sets caps;         /* process.capabilities as numbers (caps_resolve) */
   struct seccomp_program seccomp; /* the program the init installs */
   char **hooks_allowed;         /* the operator's hooks_allowed (policy.conf) */
+  /* host facts the limits are compared with (0 / NULL: unknown) */
+  uint64_t mem_total;           /* /proc/meminfo MemTotal, bytes */
+  unsigned cpus;                /* online CPUs */
+  char *cpus_online;            /* /sys/devices/system/cpu/online */
+  const char *no_cgroup_v2;     /* cgroup_host_why_not () */
 };
 
 /* Open what s names on this host (relative bind sources from bundle_fd). */

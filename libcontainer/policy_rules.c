@@ -2,6 +2,7 @@
    One row per rule: what it means (risk, OWASP Docker Top 10, CIS Docker
    Benchmark v1.2.0 section 5, Kubernetes Pod Security Standards) and what
    each level does.  docs/policy.md is checked against this table. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "casco/error.h"
+#include "casco/json.h"
 #include "casco/policy.h"
 #include "casco/util.h"
 #include "caps.h"
@@ -146,6 +148,24 @@ static const struct policy_rule rules[] = {
   { "CASCO-HOOKS", "hooks run host commands",
     "Hooks run on the host as root with the runtime's privileges, outside every restriction of the container.",
     "D04", "-", "-", POLICY_HIGH, CONTAINER, { R, W, OK } },
+  /* An unknown key is ignored by every runtime, as the spec says: refused
+     where the author asked for the secure defaults, said at every level. */
+  { "CASCO-CONFIG-UNKNOWN-KEY", "key the OCI runtime spec does not define",
+    "Every runtime ignores a key the spec does not define, so a misspelled setting (\"noNewPrivilege\", "
+    "\"maskedpaths\", \"readOnly\") is a protection its author believes is on and is not.",
+    "D04", "-", "-", POLICY_MEDIUM, CONTAINER, { R, W, W } },
+  { "CASCO-ROOT-WRITABLE", "root filesystem writable",
+    "A writable root lets a compromised process replace the image's binaries and libraries for everything "
+    "that runs in the container after it, and keep its tools there.",
+    "D09", "5.12", "-", POLICY_LOW, CONTAINER, { R, W, OK } },
+  { "CASCO-MOUNT-SYSFS-WRITABLE", "sysfs writable in a private user and network namespace",
+    "Confined to the container's own namespaces a writable sysfs reaches no host-wide knob, but it still "
+    "lets the container reconfigure its network devices and is more kernel code to attack than a read-only one.",
+    "D04", "-", "-", POLICY_LOW, CONTAINER, { R, W, W } },
+  { "CASCO-LIMITS-ABOVE-HOST", "limit above what the host has",
+    "A memory limit above the host's memory, or a CPU limit above its online CPUs, limits nothing: the "
+    "container can still take the whole host, while the config reads as if it could not.",
+    "D07", "5.10", "-", POLICY_LOW, CONTAINER, { W, W, W } },
 };
 
 #undef R
@@ -263,6 +283,29 @@ add_fix (struct check *c, const char *id, char *path, char *value, char *fix)
     c->refused++;
 }
 
+/* mounts[i]'s options as the fix writes them: without the words in drop,
+   with `add` at the end (where the mount code lets it win). */
+static char *
+options_json (const struct spec_mount *m, const char *const *drop, const char *add)
+{
+  json_writer *w = jw_new (false);
+  jw_arr_open (w);
+  for (size_t k = 0; m->options && m->options[k]; k++)
+    {
+      bool dropped = add && strcmp (m->options[k], add) == 0;
+      for (size_t d = 0; drop && drop[d] && !dropped; d++)
+        dropped = strcmp (m->options[k], drop[d]) == 0;
+      if (!dropped)
+        jw_str (w, m->options[k]);
+    }
+  if (add)
+    jw_str (w, add);
+  jw_arr_close (w);
+  return jw_finish (w, NULL);
+}
+
+static const char *const writable_words[] = { "rw", "rrw", NULL };
+
 /* Every set at once: a capability in any of them reaches the process one
    way or another (bounding for uid 0's exec, ambient across exec, ...). */
 static uint64_t
@@ -326,9 +369,13 @@ check_seccomp (struct check *c, const struct cap_sets *caps)
   add_fix (c, rule, xstrdup (default_allows ? "linux.seccomp.defaultAction" : "linux.seccomp.syscalls"),
            xasprintf ("%s: the compiled filter lets through %s", default_allows ? sc->default_action : "rules",
                       list),
-           xasprintf ("deny %s (defaultAction SCMP_ACT_ERRNO, no rule that allows them, every ABI in "
-                      "linux.seccomp.architectures), or leave linux.seccomp out for casco's default profile",
-                      list));
+           default_allows
+               ? xasprintf ("set \"defaultAction\":\"SCMP_ACT_ERRNO\" in linux.seccomp and allow only the "
+                            "syscalls the program needs (to deny %s on every ABI), or remove linux.seccomp "
+                            "(casco's default profile applies)", list)
+               : xasprintf ("deny %s: remove the linux.seccomp.syscalls rules that allow them (on every ABI "
+                            "of linux.seccomp.architectures), or remove linux.seccomp (casco's default "
+                            "profile applies)", list));
 }
 
 /* The first entry of any set that names capability `cap`; the sets as
@@ -466,9 +513,17 @@ check_masked_paths (struct check *c)
     return;
   bool emptied = l->masked_paths && l->masked_paths[0] == NULL;
   if (emptied)
-    add_fix (c, "CASCO-MASKEDPATHS-EMPTY", xstrdup ("linux.maskedPaths"), xstrdup ("[]"),
-             xstrdup ("leave linux.maskedPaths out (casco masks the standard set) or list at least the "
-                      "essential paths"));
+    {
+      json_writer *w = jw_new (false);
+      jw_arr_open (w);
+      for (size_t i = 0; essential_masked[i]; i++)
+        jw_str (w, essential_masked[i]);
+      jw_arr_close (w);
+      _cleanup_free_ char *list = jw_finish (w, NULL);
+      add_fix (c, "CASCO-MASKEDPATHS-EMPTY", xstrdup ("linux.maskedPaths"), xstrdup ("[]"),
+               xasprintf ("remove linux.maskedPaths (casco masks the standard set), or set \"maskedPaths\":%s "
+                          "in linux", list));
+    }
   for (size_t i = 0; l->masked_paths && !emptied && essential_masked[i]; i++)
     if (!list_covers (l->masked_paths, essential_masked[i]))
       add_fix (c, "CASCO-MASKEDPATHS-MISSING", xstrdup ("linux.maskedPaths"), xstrdup (essential_masked[i]),
@@ -517,23 +572,32 @@ static void
 check_bind_source (struct check *c, size_t i, const struct mount_plan *p, const struct host_object *o)
 {
   const struct host_reach *r = &o->reach;
+  const struct spec_mount *m = &c->s->mounts[i];
   if (r->system_tree && !plan_readonly (p))
-    add_fix (c, "CASCO-MOUNT-HOST-PATH", xasprintf ("mounts[%zu].source", i),
-             xasprintf ("%s, read-write: %s", o->path, r->system_tree),
-             xasprintf ("add \"%s\" to mounts[%zu].options, or bind a directory made for the container",
-                        p->recursive ? "rro" : "ro", i));
+    {
+      _cleanup_free_ char *opts = options_json (m, writable_words, p->recursive ? "rro" : "ro");
+      add_fix (c, "CASCO-MOUNT-HOST-PATH", xasprintf ("mounts[%zu].source", i),
+               xasprintf ("%s, read-write: %s", o->path, r->system_tree),
+               xasprintf ("set \"options\":%s on mounts[%zu], or bind a directory made for the container",
+                          opts, i));
+    }
   if (r->engine_socket)
     add_fix (c, "CASCO-MOUNT-ENGINE-SOCKET", xasprintf ("mounts[%zu].source", i),
              xasprintf ("%s: %s", o->path, r->engine_socket),
-             xasprintf ("remove mounts[%zu] (read-only does not stop connect())", i));
+             xasprintf ("remove mounts[%zu] (read-only does not stop connect)", i));
   /* without a device cgroup every mount is nodev anyway (mount.c) */
   if (r->devices && !c->opts->no_cgroup && !plan_nodev (p, r->devices_below))
-    add_fix (c, "CASCO-DEVICE-HOST", xasprintf ("mounts[%zu].source", i), xasprintf ("%s: %s", o->path, r->devices),
-             xasprintf ("add \"%s\" to mounts[%zu].options (read-only does not stop writes to a device)",
-                        r->devices_below ? "rnodev" : "nodev", i));
+    {
+      _cleanup_free_ char *opts = options_json (m, (const char *const[]){ "dev", "rdev", NULL },
+                                                r->devices_below ? "rnodev" : "nodev");
+      add_fix (c, "CASCO-DEVICE-HOST", xasprintf ("mounts[%zu].source", i),
+               xasprintf ("%s: %s", o->path, r->devices),
+               xasprintf ("set \"options\":%s on mounts[%zu] (read-only does not stop writes to a device)",
+                          opts, i));
+    }
   if (r->host_proc)
     add_fix (c, "CASCO-MOUNT-HOST-PROC", xasprintf ("mounts[%zu].source", i), xasprintf ("%s: %s", o->path, r->host_proc),
-             xasprintf ("remove mounts[%zu]: the container gets its own procfs at /proc", i));
+             xasprintf ("remove mounts[%zu] (the container gets its own procfs at /proc)", i));
 }
 
 static bool
@@ -560,9 +624,13 @@ check_new_fs (struct check *c, size_t i, const struct mount_plan *p)
     }
   /* the host's cgroup tree, writable: limits, devices, other services */
   if (strcmp (p->fstype, "cgroup2") == 0 && !plan_readonly (p) && !has_private_ns (c->s, SPEC_NS_CGROUP))
-    add_fix (c, "CASCO-MOUNT-CGROUP-WRITABLE", xasprintf ("mounts[%zu].options", i),
-             xasprintf ("%s on %s, read-write, no cgroup namespace", m->type, p->dest),
-             xasprintf ("add \"ro\" to mounts[%zu].options, or {\"type\":\"cgroup\"} to linux.namespaces", i));
+    {
+      _cleanup_free_ char *opts = options_json (m, writable_words, "ro");
+      add_fix (c, "CASCO-MOUNT-CGROUP-WRITABLE", xasprintf ("mounts[%zu].options", i),
+               xasprintf ("%s on %s, read-write, no cgroup namespace", m->type, p->dest),
+               xasprintf ("set \"options\":%s on mounts[%zu], or add {\"type\":\"cgroup\"} to "
+                          "linux.namespaces", opts, i));
+    }
   const struct host_objects *objs = c->opts->sources;
   if (objs && i < objs->n)
     {
@@ -617,29 +685,56 @@ static bool shares_host_ns (struct check *c, enum spec_ns_type t, char **path, c
 /* Why a writable sysfs would not be confined, or NULL when it is: a private
    network namespace (sysfs shows that namespace's devices) and a private
    user namespace that does not map host root (the knobs belong to the
-   initial user namespace's root). */
+   initial user namespace's root).  *fix: the namespace changes that
+   confine it, all of them. */
 static const char *
-sysfs_unconfined (struct check *c)
+sysfs_unconfined (struct check *c, char **fix)
 {
+  const char *why = NULL;
+  _cleanup_free_ char *net_fix = NULL, *user_fix = NULL;
   char *path = NULL, *value = NULL;
   bool host_net = shares_host_ns (c, SPEC_NS_NETWORK, &path, &value);
   free (path);
   free (value);
+  ssize_t n = ns_index (c->s, SPEC_NS_NETWORK);
   if (host_net)
-    return "the host's network namespace";
+    {
+      why = "the host's network namespace";
+      net_fix = n < 0 ? xstrdup ("add {\"type\":\"network\"} to linux.namespaces")
+                      : xasprintf ("remove \"path\" from linux.namespaces[%zd]", n);
+    }
+  static const char maps[] = "set \"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}] in "
+                             "linux and set \"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}] "
+                             "in linux";
   ssize_t u = ns_index (c->s, SPEC_NS_USER);
-  if (u < 0)
-    return "no user namespace: real root";
-  /* a joined namespace's mapping is not in the config: it cannot be judged */
-  if (c->s->linux_->namespaces[u].path && c->s->linux_->namespaces[u].path[0])
-    return "a joined user namespace whose mapping is unknown";
   const struct spec_linux *l = c->s->linux_;
-  if (l->n_uid_mappings == 0)
-    return "a user namespace without uid mappings";
-  for (size_t i = 0; i < l->n_uid_mappings; i++)
-    if (l->uid_mappings[i].size > 0 && l->uid_mappings[i].host_id == 0)
-      return "a user namespace that maps host root";
-  return NULL;
+  if (u < 0)
+    {
+      why = why ? why : "no user namespace: real root";
+      user_fix = xasprintf ("add {\"type\":\"user\"} to linux.namespaces and %s", maps);
+    }
+  /* a joined namespace's mapping is not in the config: it cannot be judged */
+  else if (l->namespaces[u].path && l->namespaces[u].path[0])
+    {
+      why = why ? why : "a joined user namespace whose mapping is unknown";
+      user_fix = xasprintf ("remove \"path\" from linux.namespaces[%zd] and %s", u, maps);
+    }
+  else if (l->n_uid_mappings == 0)
+    {
+      why = why ? why : "a user namespace without uid mappings";
+      user_fix = xstrdup (maps);
+    }
+  else
+    for (size_t i = 0; i < l->n_uid_mappings && user_fix == NULL; i++)
+      if (l->uid_mappings[i].size > 0 && l->uid_mappings[i].host_id == 0)
+        {
+          why = why ? why : "a user namespace that maps host root";
+          user_fix = xasprintf ("set \"hostID\":100000 in linux.uidMappings[%zu]", i);
+        }
+  *fix = why == NULL ? NULL
+         : xasprintf ("%s%s%s", net_fix ? net_fix : "", net_fix && user_fix ? " and " : "",
+                      user_fix ? user_fix : "");
+  return why;
 }
 
 /* A config's path shown in a finding: the start of it, so that a huge
@@ -651,14 +746,27 @@ ellipsis (const char *s)
   return strlen (s) > SHOWN_MAX ? "..." : "";
 }
 
+/* The change that leaves a sysfs read-only: its own "rw" words gone, or
+   the later remount that makes it writable removed. */
+static char *
+sysfs_readonly_fix (const struct spec *s, size_t i, size_t asked)
+{
+  if (asked != i)
+    return xasprintf ("remove mounts[%zu] (the remount that makes it writable)", asked);
+  _cleanup_free_ char *opts = options_json (&s->mounts[i], writable_words, NULL);
+  return xasprintf ("set \"options\":%s on mounts[%zu] (casco mounts sysfs read-only)", opts, i);
+}
+
 /* Every procfs must be the one at /proc and every sysfs the one at /sys:
    maskedPaths and readonlyPaths cover those only.  A sysfs is read-only
-   unless the config says "rw" (or "rrw", or remounts it so) and the
-   container is confined enough for it. */
+   unless the config says "rw" (or "rrw", or remounts it so); writable, it
+   is refused unless the container is confined enough for it, and then
+   still said. */
 static void
 check_proc_sys_mounts (struct check *c)
 {
   const struct spec *s = c->s;
+  _cleanup_free_ char *ns_fix = NULL;
   const char *why = NULL;
   bool why_known = false;
   for (size_t i = 0; i < s->n_mounts; i++)
@@ -671,7 +779,7 @@ check_proc_sys_mounts (struct check *c)
       if ((proc && strcmp (dest, "/proc") != 0) || (sysfs && strcmp (dest, "/sys") != 0))
         add_fix (c, "CASCO-MOUNT-PROCSYS-ELSEWHERE", xasprintf ("mounts[%zu].destination", i),
                  xasprintf ("%s on %.*s%s", m->type, SHOWN_MAX, m->destination, ellipsis (m->destination)),
-                 xasprintf ("remove mounts[%zu]: the container's %s is at %s", i, m->type,
+                 xasprintf ("remove mounts[%zu] (the container's %s is at %s)", i, m->type,
                             proc ? "/proc" : "/sys"));
       if (!sysfs)
         continue;
@@ -690,14 +798,17 @@ check_proc_sys_mounts (struct check *c)
       if (asked < 0)
         continue;
       if (!why_known)
-        why = sysfs_unconfined (c), why_known = true;
+        why = sysfs_unconfined (c, &ns_fix), why_known = true;
+      _cleanup_free_ char *ro = sysfs_readonly_fix (s, i, (size_t) asked);
       if (why)
         add_fix (c, "CASCO-MOUNT-SYSFS-RW", xasprintf ("mounts[%zd].options", asked),
                  xasprintf ("sysfs on %.*s%s writable, with %s", SHOWN_MAX, m->destination,
                             ellipsis (m->destination), why),
-                 xasprintf ("remove \"rw\" and \"rrw\" from mounts[%zd].options (casco mounts sysfs "
-                            "read-only), or give the container its own network namespace and a user "
-                            "namespace that does not map host root", asked));
+                 xasprintf ("%s; or %s", ro, ns_fix));
+      else
+        add_fix (c, "CASCO-MOUNT-SYSFS-WRITABLE", xasprintf ("mounts[%zd].options", asked),
+                 xasprintf ("sysfs on %.*s%s writable", SHOWN_MAX, m->destination, ellipsis (m->destination)),
+                 xstrdup (ro));
     }
 }
 
@@ -775,7 +886,7 @@ check_devices (struct check *c)
         add_fix (c, "CASCO-DEVICE-HOST", xasprintf ("linux.devices[%zu]", i),
                  xasprintf ("%c %lld:%lld %s", d->type, (long long) d->major, (long long) d->minor,
                             d->path ? d->path : ""),
-                 xasprintf ("remove linux.devices[%zu]; give the container a file or a volume instead", i));
+                 xasprintf ("remove linux.devices[%zu] (give the container a file or a volume instead)", i));
     }
   const struct spec_resources *r = &l->resources;
   for (size_t i = 0; i < r->n_devices; i++)
@@ -836,23 +947,23 @@ check_namespaces (struct check *c)
         add_fix (c, host[k].id, path, value,
                  ns_index (c->s, host[k].t) < 0
                      ? xasprintf ("add {\"type\":\"%s\"} to linux.namespaces", spec_ns_name (host[k].t))
-                     : xasprintf ("drop the \"path\" of linux.namespaces[%zd] (a new %s namespace), or name a "
-                                  "pod sandbox's", ns_index (c->s, host[k].t), spec_ns_name (host[k].t)));
+                     : xasprintf ("remove \"path\" from linux.namespaces[%zd] (a new %s namespace), or name "
+                                  "a pod sandbox's", ns_index (c->s, host[k].t), spec_ns_name (host[k].t)));
     }
 }
 
 /* A user namespace whose mapping sends container uid 0 to host uid 0 is no
-   protection for root. */
-static bool
+   protection for root: that mapping's index, or -1. */
+static ssize_t
 maps_to_host_root (const struct spec *s)
 {
   for (size_t i = 0; s->linux_ && i < s->linux_->n_uid_mappings; i++)
     {
       const struct spec_id_mapping *m = &s->linux_->uid_mappings[i];
       if (m->container_id == 0 && m->size > 0 && m->host_id == 0)
-        return true;
+        return (ssize_t) i;
     }
-  return false;
+  return -1;
 }
 
 static void
@@ -862,19 +973,132 @@ check_process (struct check *c)
   if (p == NULL)
     return;
   char *path = NULL, *value = NULL;
+  ssize_t root_map = -1;
   if (p->user.uid == 0 && shares_host_ns (c, SPEC_NS_USER, &path, &value))
     add_fix (c, "CASCO-USER-ROOT-NO-USERNS", xstrdup ("process.user.uid"), xstrdup ("0 and no user namespace"),
-             xstrdup ("set process.user.uid to a non-zero id, or add {\"type\":\"user\"} to linux.namespaces with "
-                      "linux.uidMappings and gidMappings that map 0 to an unprivileged host id, e.g. "
-                      "[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]"));
-  else if (p->user.uid == 0 && maps_to_host_root (c->s))
+             xstrdup ("set \"uid\":1000 in process.user (any non-zero id), or add {\"type\":\"user\"} to "
+                      "linux.namespaces and set \"uidMappings\":[{\"containerID\":0,\"hostID\":100000,"
+                      "\"size\":65536}] in linux and set \"gidMappings\":[{\"containerID\":0,\"hostID\":100000,"
+                      "\"size\":65536}] in linux"));
+  else if (p->user.uid == 0 && (root_map = maps_to_host_root (c->s)) >= 0)
     add_fix (c, "CASCO-USER-ROOT-NO-USERNS", xstrdup ("process.user.uid"), xstrdup ("0, mapped to the host's uid 0"),
-             xstrdup ("map container id 0 to an unprivileged host id in linux.uidMappings"));
+             xasprintf ("set \"hostID\":100000 in linux.uidMappings[%zd] (an unprivileged host id)", root_map));
   free (path);
   free (value);
   if (p->has_no_new_privileges && !p->no_new_privileges)
     add_fix (c, "CASCO-NNP-DISABLED", xstrdup ("process.noNewPrivileges"), xstrdup ("false"),
-             xstrdup ("set process.noNewPrivileges to true (or leave it out)"));
+             xstrdup ("set \"noNewPrivileges\":true in process (or remove the key)"));
+}
+
+/* Does the CPU list (cpuset syntax: "0-3,6") hold cpu?  false for a list
+   it cannot read. */
+static bool
+cpulist_has (const char *list, unsigned long cpu, unsigned long *range_end)
+{
+  for (const char *p = list; p && *p;)
+    {
+      char *end;
+      unsigned long a = strtoul (p, &end, 10), b = a;
+      if (end == p)
+        return false;
+      if (*end == '-')
+        {
+          const char *q = end + 1;
+          b = strtoul (q, &end, 10);
+          if (end == q)
+            return false;
+        }
+      if (a <= cpu && cpu <= b)
+        {
+          *range_end = b;
+          return true;
+        }
+      p = *end == ',' ? end + 1 : end;
+      if (*end != ',' && *end != '\0')
+        return false;
+    }
+  return false;
+}
+
+/* The first CPU of the config's list that is not in the host's online
+   list; -1 when all are (or the list cannot be read: create's error). */
+static long
+first_cpu_offline (const char *want, const char *online)
+{
+  for (const char *p = want; *p;)
+    {
+      char *end;
+      unsigned long a = strtoul (p, &end, 10), b = a;
+      if (end == p)
+        return -1;
+      if (*end == '-')
+        {
+          const char *q = end + 1;
+          b = strtoul (q, &end, 10);
+          if (end == q)
+            return -1;
+        }
+      if (*end != ',' && *end != '\0')
+        return -1;
+      /* walk the range by the host's ranges that cover it */
+      for (unsigned long x = a; x <= b;)
+        {
+          unsigned long to;
+          if (!cpulist_has (online, x, &to))
+            return (long) x;
+          if (to >= b)
+            break;
+          x = to + 1;
+        }
+      p = *end == ',' ? end + 1 : end;
+    }
+  return -1;
+}
+
+/* Limits above what the host has limit nothing (facts from judge.c). */
+static void
+check_limits_vs_host (struct check *c, const struct spec_resources *r)
+{
+  const struct policy_options *o = c->opts;
+  if (r == NULL)
+    return;
+  if (o->host_mem_total && r->has_memory && r->memory.has_limit && r->memory.limit > 0
+      && (uint64_t) r->memory.limit > o->host_mem_total)
+    add_fix (c, "CASCO-LIMITS-ABOVE-HOST", xstrdup ("linux.resources.memory.limit"),
+             xasprintf ("%" PRId64 " bytes, above this host's memory: %" PRIu64 " bytes (MemTotal)",
+                        r->memory.limit, o->host_mem_total),
+             xasprintf ("set \"limit\":%" PRIu64 " in linux.resources.memory (this host's memory; any lower "
+                        "byte count passes too, what the container needs is best)", o->host_mem_total));
+  const struct spec_cpu *cpu = &r->cpu;
+  if (o->host_cpus && r->has_cpu && cpu->has_quota && cpu->quota > 0)
+    {
+      /* the kernel's period when the config gives none */
+      uint64_t period = cpu->has_period && cpu->period ? cpu->period : 100000;
+      if ((uint64_t) cpu->quota > period * o->host_cpus)
+        add_fix (c, "CASCO-LIMITS-ABOVE-HOST", xstrdup ("linux.resources.cpu.quota"),
+                 xasprintf ("quota %" PRId64 " per period %" PRIu64 ": %.2f CPUs, above this host's %u online",
+                            cpu->quota, period, (double) cpu->quota / (double) period, o->host_cpus),
+                 xasprintf ("set \"quota\":%" PRIu64 " in linux.resources.cpu (%u CPUs of period %" PRIu64
+                            "; any lower quota passes too)", period * o->host_cpus, o->host_cpus, period));
+    }
+  if (o->host_cpus_online && r->has_cpu && cpu->cpus && cpu->cpus[0])
+    {
+      long off = first_cpu_offline (cpu->cpus, o->host_cpus_online);
+      if (off >= 0)
+        add_fix (c, "CASCO-LIMITS-ABOVE-HOST", xstrdup ("linux.resources.cpu.cpus"),
+                 xasprintf ("\"%.*s\": CPU %ld is not online on this host (online: %s)", SHOWN_MAX, cpu->cpus,
+                            off, o->host_cpus_online),
+                 xasprintf ("set \"cpus\":\"%s\" in linux.resources.cpu (or a part of it)", o->host_cpus_online));
+    }
+}
+
+/* The one sentence for a host where strict's limits cannot be met. */
+static char *
+no_cgroup_v2_fix (const char *why)
+{
+  return xasprintf ("nothing in the config passes strict on this host: %s, so it cannot enforce any limit. "
+                    "Either run this container at --policy baseline without limits, or move the host to "
+                    "cgroup v2 (boot it with systemd.unified_cgroup_hierarchy=1)", why);
 }
 
 static void
@@ -882,18 +1106,75 @@ check_limits (struct check *c)
 {
   const struct spec_resources *r = c->s->linux_ ? &c->s->linux_->resources : NULL;
   bool no_cgroup = c->opts->no_cgroup;
+  const char *no_v2 = c->opts->host_no_cgroup_v2;
   bool mem = r && r->has_memory && r->memory.has_limit && r->memory.limit > 0;
   bool pids = r && r->has_pids && r->pids_limit > 0;
+  static const char disabled[] = "run without --cgroup-manager disabled (the container then gets a cgroup "
+                                 "that enforces it)";
+  /* on a host without cgroup v2 no config change passes: said once, on
+     the first of the two findings, instead of asking for limits the
+     cgroup code must then refuse */
+  bool host_said = false;
   if (!mem || no_cgroup)
-    add_fix (c, "CASCO-LIMITS-MEMORY", xstrdup ("linux.resources.memory.limit"),
-             xstrdup (!mem ? "absent or unlimited" : "not enforced: no cgroup"),
-             xstrdup (!mem ? "set linux.resources.memory.limit, e.g. {\"memory\":{\"limit\":268435456}}"
-                           : "run on a cgroup v2 host with a cgroup manager (this host gives the container no cgroup)"));
+    {
+      host_said = no_v2 != NULL;
+      add_fix (c, "CASCO-LIMITS-MEMORY", xstrdup ("linux.resources.memory.limit"),
+               xstrdup (!mem ? "absent or unlimited" : "not enforced: no cgroup"),
+               no_v2 ? no_cgroup_v2_fix (no_v2)
+               : !mem ? xstrdup ("add \"memory\":{\"limit\":268435456} to linux.resources (any byte count)")
+                      : xstrdup (disabled));
+    }
   if (!pids || no_cgroup)
     add_fix (c, "CASCO-LIMITS-PIDS", xstrdup ("linux.resources.pids.limit"),
              xstrdup (!pids ? "absent or unlimited" : "not enforced: no cgroup"),
-             xstrdup (!pids ? "set linux.resources.pids.limit, e.g. {\"pids\":{\"limit\":1024}}"
-                            : "run on a cgroup v2 host with a cgroup manager (this host gives the container no cgroup)"));
+             no_v2 ? (host_said ? NULL : no_cgroup_v2_fix (no_v2))
+             : !pids ? xstrdup ("add \"pids\":{\"limit\":1024} to linux.resources (any count)")
+                     : xstrdup (disabled));
+  check_limits_vs_host (c, r);
+}
+
+/* root.readonly false or absent: a writable root, as the spec says. */
+static void
+check_root (struct check *c)
+{
+  if (c->s->root == NULL || c->s->root->readonly)
+    return;
+  add_fix (c, "CASCO-ROOT-WRITABLE", xstrdup ("root.readonly"), xstrdup ("false or absent"),
+           xstrdup ("set \"readonly\":true in root (and give the paths the program writes their own "
+                    "mounts, e.g. {\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+                    "\"options\":[\"nosuid\",\"nodev\"]})"));
+}
+
+/* Keys the spec does not define (spec_keys.c found them while parsing). */
+static void
+check_unknown_keys (struct check *c)
+{
+  for (size_t i = 0; i < c->s->n_unknown_keys; i++)
+    {
+      const struct spec_unknown_key *k = &c->s->unknown_keys[i];
+      size_t plen = strlen (k->path), klen = strlen (k->key);
+      /* the object holding it: the path up to ".key" */
+      _cleanup_free_ char *where = plen > klen ? xstrndup (k->path, plen - klen - 1) : NULL;
+      add_fix (c, "CASCO-CONFIG-UNKNOWN-KEY", xstrdup (k->path),
+               k->nearest ? xasprintf ("unknown key \"%s\"; did you mean \"%s\"?", k->key, k->nearest)
+                          : xasprintf ("unknown key \"%s\"", k->key),
+               k->nearest ? xasprintf ("rename \"%s\" to \"%s\" in %s", k->key, k->nearest,
+                                       where ? where : "the top level")
+                          : xasprintf ("remove \"%s\" from %s (the OCI runtime spec defines no such key "
+                                       "there)", k->key, where ? where : "the top level"));
+    }
+}
+
+/* A host id for m[i] that is not host root and overlaps none of the
+   other ranges (the kernel refuses overlapping host ranges). */
+static uint64_t
+free_host_id (const struct spec_id_mapping *m, size_t n, size_t i)
+{
+  uint64_t id = 100000;
+  for (size_t j = 0; j < n; j++)
+    if (j != i && (uint64_t) m[j].host_id + m[j].size > id)
+      id = (uint64_t) m[j].host_id + m[j].size;
+  return id;
 }
 
 static void
@@ -905,9 +1186,9 @@ check_mappings (struct check *c, const char *key, const char *what, const struct
       add_fix (c, "CASCO-USERNS-MAPS-HOST-ROOT", xasprintf ("linux.%s[%zu]", key, i),
                xasprintf ("containerID %u, hostID %u, size %u: covers host %s 0", m[i].container_id,
                           m[i].host_id, m[i].size, what),
-               xasprintf ("map only unprivileged host %ss: no range of linux.%s may contain host %s 0 "
-                          "(start hostID at 1 or above, e.g. a range from /etc/sub%s)",
-                          what, key, what, what));
+               xasprintf ("set \"hostID\":%" PRIu64 " in linux.%s[%zu] (map only unprivileged host %ss: a "
+                          "range from /etc/sub%s that does not contain host %s 0)", free_host_id (m, n, i), key, i,
+                          what, what, what));
 }
 
 static void
@@ -948,8 +1229,8 @@ check_hooks (struct check *c)
         const char *path = kinds[k].v[i].path ? kinds[k].v[i].path : "";
         if (!hook_allowed (c, path))
           add_fix (c, "CASCO-HOOKS", xasprintf ("hooks.%s[%zu].path", kinds[k].kind, i), xstrdup (path),
-                   xasprintf ("remove the hook, or an operator lists \"%s\" in hooks_allowed of "
-                              POLICY_CONF_PATH " (or $" POLICY_CONF_ENV ")", path));
+                   xasprintf ("remove hooks.%s[%zu], or an operator lists \"%s\" in hooks_allowed of "
+                              POLICY_CONF_PATH " (or $" POLICY_CONF_ENV ")", kinds[k].kind, i, path));
       }
 }
 
@@ -983,5 +1264,8 @@ policy_check (const struct spec *s, enum policy_level level, const struct policy
   check_limits (&c);
   check_userns_maps (&c);
   check_hooks (&c);
+  /* the rules added last, in table order */
+  check_unknown_keys (&c);
+  check_root (&c);
   return c.refused;
 }

@@ -594,6 +594,12 @@ spec_free (struct spec *s)
   hooks_clear (&s->hooks);
   kv_free (s->annotations, s->n_annotations);
   linux_free (s->linux_);
+  for (size_t i = 0; i < s->n_unknown_keys; i++)
+    {
+      free (s->unknown_keys[i].path);
+      free (s->unknown_keys[i].key);
+    }
+  free (s->unknown_keys);
   free (s);
 }
 
@@ -1280,6 +1286,7 @@ spec_parse (const char *json, size_t len, struct spec **out, struct casco_error 
       if (parse_linux (o, AT_KEY (NULL, "linux"), s->linux_, err) < 0)
         return -1;
     }
+  spec_find_unknown_keys (root, s);
   *out = steal_pointer (&s);
   return 0;
 }

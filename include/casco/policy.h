@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "casco/spec.h"
 
@@ -84,6 +85,15 @@ struct policy_options
   /* Hook paths the operator allows (policy.conf's hooks_allowed), cleaned;
      NULL-terminated or NULL. */
   char *const *hooks_allowed;
+  /* Host facts (judge.c reads them; unit tests give them).  0 / NULL:
+     unknown, and the rules that compare with them stay silent. */
+  uint64_t host_mem_total;        /* bytes (MemTotal) */
+  unsigned host_cpus;             /* online CPUs */
+  const char *host_cpus_online;   /* their list, "0-3,6" */
+  /* Why this host gives no container a cgroup v2 ("this host has cgroup
+     v1/hybrid: ..."), or NULL when it can: no config then meets the
+     limits rules, which say so once instead of asking for limits. */
+  const char *host_no_cgroup_v2;
 };
 
 /* The table, in report order. */

@@ -293,7 +293,26 @@ struct spec
   struct spec_kv *annotations;
   size_t n_annotations;
   struct spec_linux *linux_;      /* NULL when absent */
+  /* Keys the OCI runtime spec does not define where the config has them
+     (ignored, as the spec says; the policy reports them). */
+  struct spec_unknown_key *unknown_keys;
+  size_t n_unknown_keys;
 };
+
+struct spec_unknown_key
+{
+  char *path;               /* "process.noNewPrivilege" */
+  char *key;                /* "noNewPrivilege" (control bytes shown as '?') */
+  const char *nearest;      /* the spec's key there it is a typo of ("noNewPrivileges"), or NULL */
+};
+
+/* Of known (NULL-terminated), the key `key` is most likely a typo of: the
+   nearest by edit distance (case ignored), when it is near enough; NULL
+   otherwise. */
+const char *spec_nearest_key (const char *key, const char *const *known);
+struct json_node;
+/* Record in s every key of the config tree root the spec does not define. */
+void spec_find_unknown_keys (const struct json_node *root, struct spec *s);
 
 /* Parse config.json text into *out.  Unknown keys are ignored (the spec
    requires it); wrong types and out-of-range values are errors naming the

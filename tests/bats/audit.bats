@@ -123,6 +123,34 @@ golden() {
 	golden docker-hardened 0
 }
 
+@test "audit golden: misspelled keys are each found with the spec's nearest key (warned at baseline, refused at strict)" {
+	golden misspelled-keys 0
+	grep -q 'warn   process.noNewPrivilege  CASCO-CONFIG-UNKNOWN-KEY (unknown key "noNewPrivilege"; did you mean "noNewPrivileges"?)' \
+		"$FIXTURES/audit/misspelled-keys.txt.golden"
+	jq -e '[.findings[] | select(.rule == "CASCO-CONFIG-UNKNOWN-KEY") | {path, action, fix}] == [
+		{path: "process.noNewPrivilege", action: "refuse", fix: "rename \"noNewPrivilege\" to \"noNewPrivileges\" in process"},
+		{path: "root.readOnly", action: "refuse", fix: "rename \"readOnly\" to \"readonly\" in root"},
+		{path: "linux.resources.memory.limits", action: "refuse", fix: "rename \"limits\" to \"limit\" in linux.resources.memory"},
+		{path: "linux.maskedpath", action: "refuse", fix: "rename \"maskedpath\" to \"maskedPaths\" in linux"}]' \
+		"$FIXTURES/audit/misspelled-keys.json.golden" >/dev/null || fail "unknown keys in the JSON golden"
+}
+
+@test "audit golden: a writable root and a writable sysfs (confined) are warned at baseline, refused at strict" {
+	golden writable-root-sysfs 0
+	jq -e '[.findings[] | select(.rule == "CASCO-ROOT-WRITABLE" or .rule == "CASCO-MOUNT-SYSFS-WRITABLE")
+		| {rule, path, action}] == [
+		{rule: "CASCO-MOUNT-SYSFS-WRITABLE", path: "mounts[3].options", action: "refuse"},
+		{rule: "CASCO-ROOT-WRITABLE", path: "root.readonly", action: "refuse"}]' \
+		"$FIXTURES/audit/writable-root-sysfs.json.golden" >/dev/null || fail "findings in the JSON golden"
+	grep -q '^warn   mounts\[3\].options  CASCO-MOUNT-SYSFS-WRITABLE (sysfs on /sys writable)' \
+		"$FIXTURES/audit/writable-root-sysfs.txt.golden"
+}
+
+@test "audit golden: a read-only non-recursive bind of / is no engine socket and no host /proc" {
+	golden bind-root-ro 0
+	! grep -q 'CASCO-MOUNT-' "$FIXTURES/audit/bind-root-ro.txt.golden"
+}
+
 @test "audit: every fixture has its goldens and every golden its fixture" {
 	local f name
 	for f in "$FIXTURES"/*.json; do
@@ -207,4 +235,89 @@ golden() {
 	run --separate-stderr casco audit --rules
 	assert_success
 	assert_equal "$table" "$output"
+}
+
+# ------------------------------------------------- what a reviewer sees
+
+@test "audit: engines' configs and the test fixtures of real engines have no unknown key" {
+	local f
+	for f in docker-default containerd-default docker-hardened docker-privileged; do
+		run --separate-stderr casco audit --policy strict --format json "$FIXTURES/$f.json"
+		jq -e '[.findings[] | select(.rule == "CASCO-CONFIG-UNKNOWN-KEY")] == []' <<<"$output" >/dev/null ||
+			fail "$f: $output"
+	done
+	# and casco's own spec, and the suite's bundle
+	run --separate-stderr casco audit --policy strict --format json --bundle "$BUNDLE"
+	jq -e '[.findings[] | select(.rule == "CASCO-CONFIG-UNKNOWN-KEY")] == []' <<<"$output" >/dev/null || fail "$output"
+	"$CASCO" spec --bundle "$TESTDIR"
+	run --separate-stderr casco audit --policy strict --format json --bundle "$TESTDIR"
+	jq -e '[.findings[] | select(.rule == "CASCO-CONFIG-UNKNOWN-KEY")] == []' <<<"$output" >/dev/null || fail "$output"
+}
+
+@test "audit: unknown keys anywhere, with the nearest spec key; spec keys casco ignores and free-form maps are not findings" {
+	set_config '.process.noNewPrivilege = true | .linux.maskedpath = ["/x"] | .mounts[0].option = ["ro"]
+		| .linux.seccomp = {defaultAction: "SCMP_ACT_ERRNO", syscalls: [{names: ["read"], action: "SCMP_ACT_ALLOW", arg: []}]}
+		| .hooks.prestart = [{path: "/bin/true", timout: 3}] | .process.unrelatedThing = 1
+		| .annotations = {"org.example.whatever": "x"} | .linux.sysctl = {"net.ipv4.ip_forward": "0"}
+		| .linux.intelRdt = {closID: "x"} | .process.ioPriority = {class: "IOPRIO_CLASS_BE", priority: 4}
+		| .linux.personality = {domain: "LINUX"} | .vm = {hypervisor: {path: "/q"}} | .hooks.createRuntime = []'
+	run --separate-stderr casco audit --policy strict --format json --bundle "$BUNDLE"
+	assert_status 1
+	jq -e '[.findings[] | select(.rule == "CASCO-CONFIG-UNKNOWN-KEY") | [.path, .value]] | sort == ([
+		["process.noNewPrivilege", "unknown key \"noNewPrivilege\"; did you mean \"noNewPrivileges\"?"],
+		["linux.maskedpath", "unknown key \"maskedpath\"; did you mean \"maskedPaths\"?"],
+		["mounts[0].option", "unknown key \"option\"; did you mean \"options\"?"],
+		["linux.seccomp.syscalls[0].arg", "unknown key \"arg\"; did you mean \"args\"?"],
+		["hooks.prestart[0].timout", "unknown key \"timout\"; did you mean \"timeout\"?"],
+		["process.unrelatedThing", "unknown key \"unrelatedThing\""]] | sort)' <<<"$output" >/dev/null || fail "$output"
+	# a warning at baseline and permissive: the container still runs
+	for level in baseline permissive; do
+		run casco --policy "$level" audit --bundle "$BUNDLE"
+		assert_output_contains "warn   process.unrelatedThing  CASCO-CONFIG-UNKNOWN-KEY"
+		assert_output_contains 'to pass: remove "unrelatedThing" from process (the OCI runtime spec defines no such key there)'
+	done
+}
+
+@test "audit: limits above the host's memory and CPUs are warned at every level, with the host's numbers" {
+	local total cpus online
+	total=$(($(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) * 1024))
+	cpus=$(getconf _NPROCESSORS_ONLN)
+	online=$(cat /sys/devices/system/cpu/online)
+	set_config '.linux.resources.memory.limit = 1125899906842624
+		| .linux.resources.cpu = {quota: (($n + 1) * 100000), period: 100000, cpus: "0-4095"}' --argjson n "$cpus"
+	for level in strict baseline permissive; do
+		run --separate-stderr casco --cgroup-manager disabled audit --policy "$level" --format json --bundle "$BUNDLE"
+		jq -e --arg t "$total" --arg c "$cpus" --arg o "$online" '[.findings[] | select(.rule == "CASCO-LIMITS-ABOVE-HOST")
+			| [.path, .action, .value]] == [
+			["linux.resources.memory.limit", "warn", "1125899906842624 bytes, above this host'"'"'s memory: \($t) bytes (MemTotal)"],
+			["linux.resources.cpu.quota", "warn", "quota \(($c | tonumber + 1) * 100000) per period 100000: \($c | tonumber + 1).00 CPUs, above this host'"'"'s \($c) online"],
+			["linux.resources.cpu.cpus", "warn", "\"0-4095\": CPU \($o | split(",")[0] | split("-") | (.[1] // .[0]) | tonumber + 1) is not online on this host (online: \($o))"]]' \
+			<<<"$output" >/dev/null || fail "$level: $output"
+	done
+	run casco --cgroup-manager disabled audit --policy baseline --bundle "$BUNDLE"
+	assert_output_contains "warn   linux.resources.memory.limit  CASCO-LIMITS-ABOVE-HOST (1125899906842624 bytes, above this host's memory: $total bytes (MemTotal))"
+	# what the host has is no finding
+	set_config '.linux.resources.memory.limit = $t | .linux.resources.cpu = {quota: ($n * 100000), period: 100000, cpus: $o}' \
+		--argjson t "$total" --argjson n "$cpus" --arg o "$online"
+	run casco --cgroup-manager disabled audit --policy baseline --bundle "$BUNDLE"
+	assert_output_not_contains "CASCO-LIMITS-ABOVE-HOST"
+}
+
+@test "audit: binds of / (bind and rbind, ro and rw) report what they show, and nothing they do not" {
+	local opts
+	for opts in '["bind","ro"]' '["bind"]' '["rbind","ro"]' '["rbind"]'; do
+		set_config '.mounts = [.mounts[] | select(.destination != "/host")] + [{destination: "/host", type: "bind", source: "/", options: $o}]' \
+			--argjson o "$opts"
+		run --separate-stderr casco audit --policy baseline --format json --bundle "$BUNDLE"
+		# the socket rule only ever for a socket the bind shows (none here unless the host has one)
+		if [ ! -S /run/docker.sock ] && [ ! -S /run/containerd/containerd.sock ] && [ ! -S /run/podman/podman.sock ] \
+			&& [ ! -S /run/dbus/system_bus_socket ] && [ ! -S /run/systemd/private ]; then
+			jq -e '[.findings[] | select(.rule == "CASCO-MOUNT-ENGINE-SOCKET")] == []' <<<"$output" >/dev/null ||
+				fail "$opts: $output"
+		fi
+		# writable: the host's /; recursive: its /proc too (each is a real finding)
+		jq -e --argjson o "$opts" '([.findings[] | select(.rule == "CASCO-MOUNT-HOST-PATH")] | length) == (if ($o | index("ro")) then 0 else 1 end)
+			and ([.findings[] | select(.rule == "CASCO-MOUNT-HOST-PROC")] | length) == (if ($o | index("rbind")) then 1 else 0 end)' \
+			<<<"$output" >/dev/null || fail "$opts: $output"
+	done
 }

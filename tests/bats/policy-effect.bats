@@ -171,7 +171,7 @@ add_cap() {
 	run casco audit --policy strict --bundle "$BUNDLE"
 	assert_output_contains 'i386: open_by_handle_at'
 	assert_output_contains 'x32: open_by_handle_at'
-	assert_output_contains 'to pass: deny x86_64: '
+	assert_output_contains 'to pass: set "defaultAction":"SCMP_ACT_ERRNO" in linux.seccomp and allow only the syscalls the program needs (to deny x86_64: '
 }
 
 # What only casco's default denies (Podman's default lets nested user
@@ -231,7 +231,7 @@ add_cap() {
 			{containerID: 2, hostID: 100002, size: 65534}]'
 	refused CASCO-USERNS-MAPS-HOST-ROOT 'linux.uidMappings[1]' 'containerID 1, hostID 0, size 1: covers host uid 0'
 	run casco audit --policy strict --bundle "$BUNDLE"
-	assert_output_contains 'to pass: map only unprivileged host uids'
+	assert_output_contains 'to pass: set "hostID":165536 in linux.uidMappings[1] (map only unprivileged host uids'
 	run casco audit --policy permissive --bundle "$BUNDLE"
 	assert_success
 	assert_output_contains 'warn   linux.uidMappings[1]  CASCO-USERNS-MAPS-HOST-ROOT ('
@@ -268,7 +268,7 @@ add_cap() {
 	refused CASCO-HOOKS 'hooks.prestart[0].path' '/bin/sh' strict
 	[ ! -e "$TESTDIR/hook-ran" ] || fail "the hook ran although strict refused the config"
 	run casco audit --policy strict --bundle "$BUNDLE"
-	assert_output_contains 'to pass: remove the hook, or an operator lists "/bin/sh" in hooks_allowed'
+	assert_output_contains 'to pass: remove hooks.prestart[0], or an operator lists "/bin/sh" in hooks_allowed'
 	warned CASCO-HOOKS 'hooks.prestart[0].path' baseline
 	[ -e "$TESTDIR/hook-ran" ] || fail "baseline warned but the hook did not run"
 	run casco --policy permissive run --bundle "$BUNDLE" "$ID-p"

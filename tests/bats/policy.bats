@@ -433,21 +433,23 @@ engine_bundle() {
 		"$TESTS_DIR/fixtures/$1.json" >"$BUNDLE/config.json"
 }
 
-@test "policy baseline: Docker's default config (docker run busybox) runs, with one warning about root" {
+@test "policy baseline: Docker's default config (docker run busybox) runs, with a warning about root and one about its writable root" {
 	engine_bundle docker-default
 	run casco --policy baseline run --bundle "$BUNDLE" "$ID"
 	assert_success
 	assert_output_contains engine-config-ran
 	assert_output_contains "warning: process.user.uid (0 and no user namespace): CASCO-USER-ROOT-NO-USERNS"
-	[ "$(grep -c CASCO- <<<"$output")" -eq 1 ] || fail "$output"
+	assert_output_contains "warning: root.readonly (false or absent): CASCO-ROOT-WRITABLE"
+	[ "$(grep -c CASCO- <<<"$output")" -eq 2 ] || fail "$output"
 }
 
-@test "policy baseline: containerd's default config (ctr run busybox) runs, with one warning about root" {
+@test "policy baseline: containerd's default config (ctr run busybox) runs, with a warning about root and one about its writable root" {
 	engine_bundle containerd-default
 	run casco --policy baseline run --bundle "$BUNDLE" "$ID"
 	assert_success
 	assert_output_contains engine-config-ran
-	[ "$(grep -c CASCO- <<<"$output")" -eq 1 ] || fail "$output"
+	assert_output_contains "warning: root.readonly (false or absent): CASCO-ROOT-WRITABLE"
+	[ "$(grep -c CASCO- <<<"$output")" -eq 2 ] || fail "$output"
 }
 
 @test "policy baseline: docker run --privileged is refused before anything exists" {

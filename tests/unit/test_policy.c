@@ -89,7 +89,7 @@ stated_values_always_win (void)
    process fields, more mounts, the namespaces, more resources, more linux fields. */
 struct cfg
 {
-  const char *uid, *nnp, *process, *mounts, *namespaces, *resources, *linux_, *top;
+  const char *uid, *nnp, *process, *mounts, *namespaces, *resources, *linux_, *top, *readonly;
   const char *mappings;   /* both id mapping keys, with their leading comma */
 };
 
@@ -105,13 +105,13 @@ static struct spec *
 build (struct cfg c)
 {
   _cleanup_free_ char *json = xasprintf (
-      "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\",\"readonly\":true}%s,"
+      "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\",\"readonly\":%s}%s,"
       "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"user\":{\"uid\":%s,\"gid\":0},"
       "\"noNewPrivileges\":%s%s},"
       "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}%s],"
       "\"linux\":{\"namespaces\":[%s]%s,"
       "\"resources\":{%s}%s}}",
-      c.top ? c.top : "", c.uid ? c.uid : "0", c.nnp ? c.nnp : "true", c.process ? c.process : "", c.mounts ? c.mounts : "",
+      c.readonly ? c.readonly : "true", c.top ? c.top : "", c.uid ? c.uid : "0", c.nnp ? c.nnp : "true", c.process ? c.process : "", c.mounts ? c.mounts : "",
       c.namespaces ? c.namespaces : HARDENED_NS, c.mappings ? c.mappings : HARDENED_MAPS, c.resources ? c.resources : LIMITS, c.linux_ ? c.linux_ : "");
   struct spec *s = parse (json);
   if (s == NULL)
@@ -176,12 +176,19 @@ rule_table_is_complete_and_ordered (void)
       CHECK (strncmp (r[i].cis, "5.", 2) == 0 || strcmp (r[i].cis, "-") == 0);
       CHECK (strcmp (r[i].pss, "baseline") == 0 || strcmp (r[i].pss, "restricted") == 0
              || strcmp (r[i].pss, "-") == 0);
-      /* strict refuses everything; each level is at most as strict as the one before */
-      CHECK (r[i].action[POLICY_STRICT] == POLICY_REFUSE);
+      /* strict refuses everything but what every level only says; each
+         level is at most as strict as the one before */
+      bool said_everywhere = r[i].action[POLICY_STRICT] == POLICY_WARN && r[i].action[POLICY_BASELINE] == POLICY_WARN
+                             && r[i].action[POLICY_PERMISSIVE] == POLICY_WARN;
+      CHECK (r[i].action[POLICY_STRICT] == POLICY_REFUSE || said_everywhere);
       CHECK (r[i].action[POLICY_BASELINE] <= r[i].action[POLICY_STRICT]);
-      CHECK (r[i].action[POLICY_PERMISSIVE] != POLICY_REFUSE);
-      /* permissive warns exactly where baseline refuses */
-      CHECK ((r[i].action[POLICY_PERMISSIVE] == POLICY_WARN) == (r[i].action[POLICY_BASELINE] == POLICY_REFUSE));
+      CHECK (r[i].action[POLICY_PERMISSIVE] <= r[i].action[POLICY_BASELINE]);
+      /* permissive warns where baseline refuses, and says nothing where
+         baseline does not */
+      if (r[i].action[POLICY_BASELINE] == POLICY_REFUSE)
+        CHECK (r[i].action[POLICY_PERMISSIVE] == POLICY_WARN);
+      if (r[i].action[POLICY_BASELINE] == POLICY_OK)
+        CHECK (r[i].action[POLICY_PERMISSIVE] == POLICY_OK);
       CHECK (policy_rule_find (r[i].id) == &r[i]);
       for (size_t j = 0; j < i; j++)
         CHECK (strcmp (r[i].id, r[j].id) != 0);
@@ -213,6 +220,8 @@ struct rule_case
 };
 
 #define WITH(...) ((struct cfg){ __VA_ARGS__ })
+/* The cases' host: 1 GiB and 2 CPUs, which no limit of theirs exceeds but one. */
+#define CASE_HOST .host_mem_total = 1 << 30, .host_cpus = 2, .host_cpus_online = "0-1"
 
 #define ns_no_pid "{\"type\":\"network\"},{\"type\":\"ipc\"},{\"type\":\"uts\"},{\"type\":\"mount\"},{\"type\":\"user\"}"
 #define ns_no_ipc "{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"uts\"},{\"type\":\"mount\"},{\"type\":\"user\"}"
@@ -280,6 +289,14 @@ static const struct rule_case rule_cases[] = {
                       "{\"containerID\":70000,\"hostID\":0,\"size\":1}]") },
   { "CASCO-HOOKS", "hooks.poststop[0].path",
     WITH (.top = ",\"hooks\":{\"poststop\":[{\"path\":\"/usr/bin/true\"}]}") },
+  { "CASCO-CONFIG-UNKNOWN-KEY", "process.noNewPrivilege", WITH (.process = ",\"noNewPrivilege\":true") },
+  { "CASCO-ROOT-WRITABLE", "root.readonly", WITH (.readonly = "false") },
+  /* the hardened config's private user and network namespaces */
+  { "CASCO-MOUNT-SYSFS-WRITABLE", "mounts[1].options",
+    WITH (.mounts = ",{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"rw\"]}") },
+  /* above the 1 GiB of CASE_HOST */
+  { "CASCO-LIMITS-ABOVE-HOST", "linux.resources.memory.limit",
+    WITH (.resources = "\"memory\":{\"limit\":2147483648},\"pids\":{\"limit\":100}") },
 };
 #pragma GCC diagnostic pop
 
@@ -308,7 +325,7 @@ every_rule_fires_on_its_minimal_config (void)
       const struct policy_rule *rule = policy_rule_find (rc->id);
       struct host_object v[2], none[2];
       struct host_objects objs;
-      struct policy_options o = { .sources = &objs };
+      struct policy_options o = { .sources = &objs, CASE_HOST };
       judged_source (&objs, v, none, &rc->reach);
       for (int l = 0; l < POLICY_N_LEVELS; l++)
         {
@@ -484,7 +501,7 @@ every_rules_verdict_survives_equivalent_configs (void)
       const struct rule_case *rc = &rule_cases[i];
       struct host_object v[2], none[2];
       struct host_objects objs;
-      struct policy_options o = { .sources = &objs };
+      struct policy_options o = { .sources = &objs, CASE_HOST };
       judged_source (&objs, v, none, &rc->reach);
       for (int l = 0; l < POLICY_N_LEVELS; l++)
         {
@@ -1091,6 +1108,7 @@ mount_findings (struct cfg c, const char *id, const char *path)
   return n;
 }
 
+#define ns_no_cgroup_hardened HARDENED_NS
 #define SYSFS(opts) ",{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[" opts "]}"
 
 static void
@@ -1147,6 +1165,132 @@ proc_and_sysfs_only_where_masked_and_sysfs_read_only (void)
   CHECK (mount_findings (WITH (.mounts = SYSFS ("\"rw\""), .uid = "1000", .namespaces = ns_no_user), RW, NULL) == 1);
 }
 
+/* Limits are compared with the host's facts, given (judge.c reads them):
+   above the memory or the CPUs it has is said at every level, with the
+   host's number; without the facts nothing is said. */
+static void
+limits_above_the_host_are_said (void)
+{
+  struct policy_options host = { .host_mem_total = 2ULL << 30, .host_cpus = 2, .host_cpus_online = "0-1" };
+  struct policy_findings f = { 0 };
+  /* 1 EiB on a 2 GiB host */
+  const struct cfg eib = WITH (.resources = "\"memory\":{\"limit\":1152921504606846976},\"pids\":{\"limit\":100}");
+  for (int l = 0; l < POLICY_N_LEVELS; l++)
+    {
+      struct spec *s = build (eib);
+      CHECK (s && policy_check (s, l, &host, &f) == 0);
+      const struct policy_finding *x = find_rule (&f, "CASCO-LIMITS-ABOVE-HOST");
+      CHECK (f.n == 1 && x && x->action == POLICY_WARN && strcmp (x->path, "linux.resources.memory.limit") == 0
+             && strstr (x->value, "2147483648 bytes") && strstr (x->fix, "set \"limit\":2147483648 in linux.resources.memory"));
+      policy_findings_clear (&f);
+      spec_free (s);
+    }
+  CHECK (strict_findings (eib, NULL, &f) == 0 && f.n == 0);
+  policy_findings_clear (&f);
+  /* exactly the host's memory is no finding */
+  CHECK (strict_findings (WITH (.resources = "\"memory\":{\"limit\":2147483648},\"pids\":{\"limit\":1}"), &host, &f) == 0
+         && f.n == 0);
+  policy_findings_clear (&f);
+  /* cpu.max: quota over period, the kernel's 100000 when no period is given */
+  static const struct { const char *cpu; size_t n; } cpus[] = {
+    { "\"quota\":200000,\"period\":100000", 0 },
+    { "\"quota\":200001,\"period\":100000", 1 },
+    { "\"quota\":300000", 1 },
+    { "\"quota\":200000", 0 },
+    { "\"quota\":-1", 0 },
+    { "\"cpus\":\"0-1\"", 0 },
+    { "\"cpus\":\"1\"", 0 },
+    { "\"cpus\":\"0,2\"", 1 },
+    { "\"cpus\":\"0-7\"", 1 },
+    { "\"cpus\":\"junk\"", 0 },   /* create's error, not this rule's */
+  };
+  for (size_t i = 0; i < sizeof cpus / sizeof cpus[0]; i++)
+    {
+      _cleanup_free_ char *res = xasprintf (LIMITS ",\"cpu\":{%s}", cpus[i].cpu);
+      strict_findings (WITH (.resources = res), &host, &f);
+      if (count_rule (&f, "CASCO-LIMITS-ABOVE-HOST") != cpus[i].n)
+        printf ("# cpu {%s}: %zu findings\n", cpus[i].cpu, f.n);
+      CHECK (count_rule (&f, "CASCO-LIMITS-ABOVE-HOST") == cpus[i].n && f.n == cpus[i].n);
+      policy_findings_clear (&f);
+    }
+  strict_findings (WITH (.resources = LIMITS ",\"cpu\":{\"cpus\":\"0,2-3\"}"), &host, &f);
+  CHECK (f.n == 1 && strstr (f.v[0].value, "CPU 2 is not online") && strstr (f.v[0].fix, "\"cpus\":\"0-1\""));
+  policy_findings_clear (&f);
+  strict_findings (WITH (.resources = LIMITS ",\"cpu\":{\"quota\":500000,\"period\":50000}"), &host, &f);
+  CHECK (f.n == 1 && strstr (f.v[0].value, "10.00 CPUs") && strstr (f.v[0].fix, "set \"quota\":100000 in linux.resources.cpu"));
+  policy_findings_clear (&f);
+}
+
+/* On a host without cgroup v2 no config meets strict's limits: said once,
+   with the two real options, never "set a limit" (which the cgroup code
+   must then refuse). */
+static void
+no_cgroup_v2_is_said_once (void)
+{
+  struct policy_options o = { .no_cgroup = true, .host_no_cgroup_v2 = "this host has cgroup v1/hybrid" };
+  struct policy_findings f = { 0 };
+  for (int with_limits = 0; with_limits < 2; with_limits++)
+    {
+      CHECK (strict_findings (WITH (.resources = with_limits ? LIMITS : ""), &o, &f) == 2);
+      size_t said = 0;
+      for (size_t i = 0; i < f.n; i++)
+        if (f.v[i].fix)
+          {
+            said++;
+            CHECK (strstr (f.v[i].fix, "cgroup v1/hybrid") && strstr (f.v[i].fix, "--policy baseline")
+                   && strstr (f.v[i].fix, "systemd.unified_cgroup_hierarchy=1")
+                   && !strstr (f.v[i].fix, "linux.resources"));
+          }
+      CHECK (said == 1);
+      policy_findings_clear (&f);
+    }
+  /* a host with cgroup v2: the config change, or the flag that drops the cgroup */
+  o.host_no_cgroup_v2 = NULL;
+  strict_findings (hardened, &o, &f);
+  CHECK (f.n == 2 && strstr (f.v[0].fix, "run without --cgroup-manager disabled"));
+  policy_findings_clear (&f);
+  strict_findings (WITH (.resources = ""), NULL, &f);
+  CHECK (f.n == 2 && strstr (f.v[0].fix, "add \"memory\":{\"limit\":268435456} to linux.resources")
+         && strstr (f.v[1].fix, "add \"pids\":{\"limit\":1024} to linux.resources"));
+  policy_findings_clear (&f);
+}
+
+/* Fixes name the exact JSON that passes. */
+static void
+fixes_are_json_changes (void)
+{
+  struct policy_findings f = { 0 };
+  /* a writable sysfs in private user and network namespaces: said, with the options that pass */
+  strict_findings (WITH (.mounts = SYSFS ("\"nosuid\",\"rw\",\"nodev\"")), NULL, &f);
+  const struct policy_finding *x = find_rule (&f, "CASCO-MOUNT-SYSFS-WRITABLE");
+  CHECK (f.n == 1 && x && strcmp (x->fix, "set \"options\":[\"nosuid\",\"nodev\"] on mounts[1] (casco mounts "
+                                          "sysfs read-only)") == 0);
+  policy_findings_clear (&f);
+  /* as real root: the namespaces that confine it, too */
+  strict_findings (WITH (.mounts = SYSFS ("\"rw\""), .uid = "1000", .namespaces = ns_no_user), NULL, &f);
+  x = find_rule (&f, "CASCO-MOUNT-SYSFS-RW");
+  CHECK (x && strstr (x->fix, "set \"options\":[] on mounts[1]")
+         && strstr (x->fix, "add {\"type\":\"user\"} to linux.namespaces and set \"uidMappings\":"));
+  policy_findings_clear (&f);
+  strict_findings (WITH (.readonly = "false"), NULL, &f);
+  CHECK (f.n == 1 && strstr (f.v[0].fix, "set \"readonly\":true in root") == f.v[0].fix);
+  policy_findings_clear (&f);
+  strict_findings (WITH (.process = ",\"NoNewPrivileges\":true", .linux_ = ",\"seccomps\":{}"), NULL, &f);
+  CHECK (f.n == 2 && strcmp (f.v[0].fix, "rename \"NoNewPrivileges\" to \"noNewPrivileges\" in process") == 0
+         && strcmp (f.v[1].fix, "rename \"seccomps\" to \"seccomp\" in linux") == 0
+         && f.v[0].action == POLICY_REFUSE);
+  policy_findings_clear (&f);
+  strict_findings (WITH (.top = ",\"completelyUnrelated\":1"), NULL, &f);
+  CHECK (f.n == 1 && strcmp (f.v[0].fix, "remove \"completelyUnrelated\" from the top level (the OCI runtime "
+                                         "spec defines no such key there)") == 0);
+  policy_findings_clear (&f);
+  strict_findings (WITH (.mounts = ",{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup2\",\"source\":\"cgroup\","
+                                   "\"options\":[\"nosuid\",\"rw\"]}", .namespaces = ns_no_cgroup_hardened), NULL, &f);
+  x = find_rule (&f, "CASCO-MOUNT-CGROUP-WRITABLE");
+  CHECK (x && strstr (x->fix, "set \"options\":[\"nosuid\",\"ro\"] on mounts[1], or add {\"type\":\"cgroup\"}") == x->fix);
+  policy_findings_clear (&f);
+}
+
 int
 main (void)
 {
@@ -1176,5 +1320,8 @@ main (void)
   RUN (policy_conf_format);
   RUN (level_sources_in_order);
   RUN (defaults_notes_match_what_is_absent);
+  RUN (limits_above_the_host_are_said);
+  RUN (no_cgroup_v2_is_said_once);
+  RUN (fixes_are_json_changes);
   return UNIT_DONE ();
 }

@@ -1130,6 +1130,72 @@ late_errors_free_partial_spec (void)
   CHECK_STR (e, "linux.devices[1].major: expected an integer, got string");
 }
 
+/* The spec's own keys, everywhere a full config has them, are known; a
+   key it does not define is found at its exact path, in objects, arrays
+   and free-form maps alike, and annotations' keys are free. */
+static void
+unknown_keys_are_found_where_they_are (void)
+{
+  /* maximal.json has every key of the spec, and one the spec may add later */
+  static const char *const fixtures[] = { "maximal.json", "runc-spec.json", "runc-spec-rootless.json" };
+  for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++)
+    {
+      __attribute__ ((cleanup (spec_freep))) struct spec *s = load_fixture (fixtures[i]);
+      size_t want = i == 0;
+      CHECK (s != NULL && s->n_unknown_keys == want);
+      if (s && want && s->n_unknown_keys)
+        CHECK_STR (s->unknown_keys[0].path, "org.example.future");
+      for (size_t k = want; s && k < s->n_unknown_keys; k++)
+        printf ("#   %s: unexpected unknown key %s\n", fixtures[i], s->unknown_keys[k].path);
+    }
+  static const char json[]
+      = "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\",\"readOnly\":true},"
+        "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0},\"noNewPrivilege\":true},"
+        "\"mounts\":[{\"destination\":\"/a\"},{\"destination\":\"/b\",\"option\":[\"ro\"]}],"
+        "\"annotations\":{\"anything.goes\":\"x\"},\"vm\":{\"kernel\":{\"path\":\"/k\"}},\"zos\":{\"x\":1},"
+        "\"linux\":{\"maskedpath\":[],\"sysctl\":{\"net.any\":\"1\"},\"intelRdt\":{\"closID\":\"c\"},"
+        "\"timeOffsets\":{\"monotonic\":{\"secs\":1,\"nanosec\":2}},"
+        "\"resources\":{\"unified\":{\"memory.high\":\"1\"},\"memory\":{\"limits\":1}},\"zzzzzzzzzz\":1}}";
+  __attribute__ ((cleanup (spec_freep))) struct spec *s = NULL;
+  _cleanup_error_ struct casco_error *err = NULL;
+  CHECK (spec_parse (json, sizeof json - 1, &s, &err) == 0);
+  static const struct { const char *path, *key, *nearest; } want[] = {
+    { "root.readOnly", "readOnly", "readonly" },
+    { "process.noNewPrivilege", "noNewPrivilege", "noNewPrivileges" },
+    { "mounts[1].option", "option", "options" },
+    { "linux.maskedpath", "maskedpath", "maskedPaths" },
+    { "linux.timeOffsets[\"monotonic\"].nanosec", "nanosec", "nanosecs" },
+    { "linux.resources.memory.limits", "limits", "limit" },
+    { "linux.zzzzzzzzzz", "zzzzzzzzzz", NULL },
+  };
+  CHECK (s && s->n_unknown_keys == sizeof want / sizeof want[0]);
+  for (size_t i = 0; s && i < s->n_unknown_keys && i < sizeof want / sizeof want[0]; i++)
+    {
+      CHECK_STR (s->unknown_keys[i].path, want[i].path);
+      CHECK_STR (s->unknown_keys[i].key, want[i].key);
+      if (want[i].nearest)
+        CHECK_STR (s->unknown_keys[i].nearest, want[i].nearest);
+      else
+        CHECK (s->unknown_keys[i].nearest == NULL);
+    }
+}
+
+/* The nearest key is a typo's intended key, never a far-off guess. */
+static void
+nearest_key_by_edit_distance (void)
+{
+  static const char *const known[] = { "noNewPrivileges", "maskedPaths", "readonlyPaths", "uid", "gid", NULL };
+  CHECK_STR (spec_nearest_key ("noNewPrivilege", known), "noNewPrivileges");
+  CHECK_STR (spec_nearest_key ("nonewprivileges", known), "noNewPrivileges");
+  CHECK_STR (spec_nearest_key ("maskedpath", known), "maskedPaths");
+  CHECK_STR (spec_nearest_key ("readOnlyPath", known), "readonlyPaths");
+  CHECK_STR (spec_nearest_key ("uidd", known), "uid");
+  CHECK (spec_nearest_key ("hostname", known) == NULL);
+  CHECK (spec_nearest_key ("xyz", known) == NULL);
+  CHECK (spec_nearest_key ("", known) == NULL);
+  CHECK (spec_nearest_key ("uid", (const char *const[]){ NULL }) == NULL);
+}
+
 int
 main (void)
 {
@@ -1185,5 +1251,7 @@ main (void)
   RUN (free_functions_accept_null);
   RUN (truncated_configs_fail_cleanly);
   RUN (late_errors_free_partial_spec);
+  RUN (unknown_keys_are_found_where_they_are);
+  RUN (nearest_key_by_edit_distance);
   return UNIT_DONE ();
 }

@@ -691,10 +691,21 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
       || cgroup_plan (spec, id, ctx->cgroup_disabled ? CGROUP_MANAGER_DISABLED : CGROUP_MANAGER_CGROUPFS,
                       &cg, err) < 0)
     return -1;
-  /* Secure values for what the config left out (a stated value wins). */
-  policy_apply_defaults (spec);
+  /* Secure values for what the config left out (a stated value wins), as
+     the level and the operator's defaults_off keep them; each said once,
+     so a config that left a field out to mean the spec's value (Docker's
+     seccomp=unconfined) learns what applies instead. */
+  unsigned defaults_off;
+  if (policy_conf_defaults_off (&defaults_off, err) < 0)
+    return -1;
+  {
+    _cleanup_strv_ char **notes = policy_defaults_notes (spec, ctx->policy, defaults_off, !cg.use);
+    for (size_t i = 0; notes && notes[i]; i++)
+      casco_warn ("%s", notes[i]);
+  }
+  policy_apply_defaults (spec, ctx->policy, defaults_off);
   if (cg.use)
-    policy_default_pids (spec);
+    policy_default_pids (spec, ctx->policy, defaults_off);
   /* The operator's policy sees the values casco will use, on the host
      objects create will use (opened here, once), and runs before anything
      exists: a refused config leaves no trace. */
@@ -1429,7 +1440,10 @@ exec_in (const struct casco_context *ctx, int dirfd, const struct container_stat
                 "cgroup and restrictions; [Dnn] is the OWASP Docker Top 10 item the step defends against",
            st->id, (int) st->pid);
   /* the container's process got these defaults at create: so does exec */
-  policy_apply_defaults (spec);
+  unsigned defaults_off;
+  if (policy_conf_defaults_off (&defaults_off, err) < 0)
+    return -1;
+  policy_apply_defaults (spec, ctx->policy, defaults_off);
   char root_path[64];
   snprintf (root_path, sizeof root_path, "/proc/%d/root", (int) st->pid);
   _cleanup_close_ int root_fd = open (root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -1445,10 +1459,11 @@ exec_in (const struct casco_context *ctx, int dirfd, const struct container_stat
   /* hand the process to the spec so spec_free releases it on every path */
   spec_process_free (spec->process);
   spec->process = proc;
-  /* A --process file silent on no_new_privs gets it, as create's process
+  /* A --process file silent on no_new_privs gets it where create's process
      does (its absent capabilities stay none: tighter than the default set).
      Then the operator's policy judges the process exec will really start. */
-  if (!proc->has_no_new_privileges)
+  if (!proc->has_no_new_privileges
+      && (policy_defaults_in_force (ctx->policy, defaults_off) & POLICY_DEFAULT_BIT (POLICY_DEFAULT_NNP)))
     {
       proc->has_no_new_privileges = proc->no_new_privileges = true;
       casco_debug ("exec: process.noNewPrivileges absent: defaulting to true");

@@ -16,6 +16,7 @@
 #include "caps.h"
 #include "hostobj.h"
 #include "mount.h"
+#include "policy.h"
 #include "seccomp.h"
 
 #define R POLICY_REFUSE
@@ -461,20 +462,23 @@ static void
 check_masked_paths (struct check *c)
 {
   const struct spec_linux *l = c->s->linux_;
-  /* NULL (absent) gets the standard set from policy_apply_defaults. */
+  /* Still NULL (absent) after policy_apply_defaults: that default is not
+     in force, and nothing is masked. */
   if (l == NULL)
     return;
-  bool emptied = l->masked_paths && l->masked_paths[0] == NULL;
+  bool emptied = l->masked_paths == NULL || l->masked_paths[0] == NULL;
   if (emptied)
-    add_fix (c, "CASCO-MASKEDPATHS-EMPTY", xstrdup ("linux.maskedPaths"), xstrdup ("[]"),
-             xstrdup ("leave linux.maskedPaths out (casco masks the standard set) or list at least the "
-                      "essential paths"));
+    add_fix (c, "CASCO-MASKEDPATHS-EMPTY", xstrdup ("linux.maskedPaths"),
+             xstrdup (l->masked_paths ? "[]" : "absent, and casco's default set is not applied"),
+             xstrdup (l->masked_paths ? "leave linux.maskedPaths out (casco masks the standard set) or list at "
+                                        "least the essential paths"
+                                      : "list at least the essential paths in linux.maskedPaths"));
   for (size_t i = 0; l->masked_paths && !emptied && essential_masked[i]; i++)
     if (!list_covers (l->masked_paths, essential_masked[i]))
       add_fix (c, "CASCO-MASKEDPATHS-MISSING", xstrdup ("linux.maskedPaths"), xstrdup (essential_masked[i]),
                xasprintf ("add \"%s\" to linux.maskedPaths", essential_masked[i]));
   /* a masked path is protected too: nothing of it can be written */
-  for (size_t i = 0; l->readonly_paths && essential_readonly[i]; i++)
+  for (size_t i = 0; essential_readonly[i]; i++)
     if (!list_covers (l->readonly_paths, essential_readonly[i])
         && !list_covers (l->masked_paths, essential_readonly[i]))
       add_fix (c, "CASCO-READONLYPATHS-MISSING", xstrdup ("linux.readonlyPaths"),
@@ -675,9 +679,11 @@ check_proc_sys_mounts (struct check *c)
                             proc ? "/proc" : "/sys"));
       if (!sysfs)
         continue;
-      /* asked writable here, or by a later remount of it ("rrw" anywhere
-         reaches every mount below, this one included) */
-      ssize_t asked = has_option (m, "rw") || has_option (m, "rrw") ? (ssize_t) i : -1;
+      /* asked writable here (saying neither is writable when the sysfs
+         default is not in force), or by a later remount of it ("rrw"
+         anywhere reaches every mount below, this one included) */
+      ssize_t asked = has_option (m, "rw") || has_option (m, "rrw") || policy_sysfs_says_neither (m)
+                          ? (ssize_t) i : -1;
       for (size_t j = i + 1; j < s->n_mounts && asked < 0; j++)
         {
           const struct spec_mount *r = &s->mounts[j];
@@ -695,9 +701,12 @@ check_proc_sys_mounts (struct check *c)
         add_fix (c, "CASCO-MOUNT-SYSFS-RW", xasprintf ("mounts[%zd].options", asked),
                  xasprintf ("sysfs on %.*s%s writable, with %s", SHOWN_MAX, m->destination,
                             ellipsis (m->destination), why),
-                 xasprintf ("remove \"rw\" and \"rrw\" from mounts[%zd].options (casco mounts sysfs "
-                            "read-only), or give the container its own network namespace and a user "
-                            "namespace that does not map host root", asked));
+                 policy_sysfs_says_neither (&s->mounts[asked])
+                     ? xasprintf ("add \"ro\" to mounts[%zd].options, or give the container its own network "
+                                  "namespace and a user namespace that does not map host root", asked)
+                     : xasprintf ("remove \"rw\" and \"rrw\" from mounts[%zd].options (casco mounts sysfs "
+                                  "read-only), or give the container its own network namespace and a user "
+                                  "namespace that does not map host root", asked));
     }
 }
 
@@ -872,9 +881,12 @@ check_process (struct check *c)
              xstrdup ("map container id 0 to an unprivileged host id in linux.uidMappings"));
   free (path);
   free (value);
-  if (p->has_no_new_privileges && !p->no_new_privileges)
-    add_fix (c, "CASCO-NNP-DISABLED", xstrdup ("process.noNewPrivileges"), xstrdup ("false"),
-             xstrdup ("set process.noNewPrivileges to true (or leave it out)"));
+  /* still absent after policy_apply_defaults: the spec's false */
+  if (!p->no_new_privileges)
+    add_fix (c, "CASCO-NNP-DISABLED", xstrdup ("process.noNewPrivileges"),
+             xstrdup (p->has_no_new_privileges ? "false" : "absent: false"),
+             xstrdup (p->has_no_new_privileges ? "set process.noNewPrivileges to true (or leave it out)"
+                                               : "set process.noNewPrivileges to true"));
 }
 
 static void

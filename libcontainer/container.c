@@ -146,12 +146,33 @@ check_supported (const struct spec *s, struct casco_error **err)
     return casco_error_config (err, "process", "a process is required to create a container");
   if (s->linux_ == NULL)
     return casco_error_config (err, "linux", "a linux section is required");
-  const struct spec_namespace *mnt = spec_find_namespace (s, SPEC_NS_MOUNT);
-  if (mnt == NULL || (mnt->path && mnt->path[0]))
+  /* the one deviation from the spec at every level: casco mounts the
+     rootfs in the container's mount namespace and pivots into it */
+  if (spec_find_namespace (s, SPEC_NS_MOUNT) == NULL)
     return casco_error_config (err, "linux.namespaces",
-                               "a new mount namespace (type \"mount\" without path) is required: "
-                               "casco will not change the host's mount tree");
+                               "a mount namespace is required: without one the container would share the "
+                               "host's mount tree, which casco's rootfs setup changes; add {\"type\":\"mount\"} "
+                               "to linux.namespaces");
   return 0;
+}
+
+/* A mount namespace joined by path, judged on the fd setns will get: never
+   the host's (casco's own or PID 1's), at any level. */
+static int
+check_mount_ns_joined (const struct spec *s, const struct judge_input *in, struct casco_error **err)
+{
+  if (!ns_plan_joins_host (&in->ns, SPEC_NS_MOUNT))
+    return 0;
+  size_t i = 0;
+  while (s->linux_->namespaces[i].type != SPEC_NS_MOUNT)
+    i++;
+  _cleanup_free_ char *jpath = xasprintf ("linux.namespaces[%zu].path", i);
+  return casco_error_config (err, jpath,
+                             "`%s` is the host's mount namespace (the one casco runs in, or PID 1's): the "
+                             "rootfs setup would change the host's mount tree and the root of every process "
+                             "in it; drop the \"path\" (a new mount namespace), or name a mount namespace of "
+                             "the container's own (one a pod sandbox holds)",
+                             s->linux_->namespaces[i].path);
 }
 
 /* exec.sock: the init blocks in accept() on it until `start`.  Bound via
@@ -711,6 +732,7 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
      exists: a refused config leaves no trace. */
   __attribute__ ((cleanup (judge_close))) struct judge_input in;
   if (judge_open (spec, bundle_fd, &in, err) < 0
+      || check_mount_ns_joined (spec, &in, err) < 0
       || enforce_policy (ctx, spec, &in, false, NULL, !cg.use, err) < 0)
     return -1;
 

@@ -129,6 +129,9 @@ static const struct policy_rule rules[] = {
   { "CASCO-NS-HOST-NETWORK", "host network namespace shared",
     "In the host's network namespace the container reaches every host-local service and can listen on host ports.",
     "D03", "5.9", "baseline", POLICY_MEDIUM, CONTAINER, { R, W, OK } },
+  { "CASCO-NS-MOUNT-JOINED", "mount namespace joined by path",
+    "The rootfs setup mounts into the joined mount namespace and pivots into the container's root: that namespace's mount tree, and the root of every process in it, change.",
+    "D04", "-", "-", POLICY_HIGH, CONTAINER, { R, R, W } },
   { "CASCO-USER-ROOT-NO-USERNS", "uid 0 without a user namespace",
     "Root in a container without a user namespace is root on the host once anything else gives way.",
     "D01", "5.30", "restricted", POLICY_MEDIUM, PROCESS, { R, W, OK } },
@@ -831,6 +834,18 @@ shares_host_ns (struct check *c, enum spec_ns_type t, char **path, char **value)
 }
 
 static void
+check_mount_ns (struct check *c)
+{
+  ssize_t i = ns_index (c->s, SPEC_NS_MOUNT);
+  const char *p = i >= 0 ? c->s->linux_->namespaces[i].path : NULL;
+  if (p == NULL || p[0] == '\0')
+    return;
+  add_fix (c, "CASCO-NS-MOUNT-JOINED", xasprintf ("linux.namespaces[%zd].path", i),
+           xasprintf ("%s%s", p, c->opts->ns_is_host[SPEC_NS_MOUNT] ? " (the host's: refused at every level)" : ""),
+           xasprintf ("drop the \"path\" of linux.namespaces[%zd] (a new mount namespace)", i));
+}
+
+static void
 check_namespaces (struct check *c)
 {
   static const struct { enum spec_ns_type t; const char *id; } host[] = {
@@ -991,6 +1006,7 @@ policy_check (const struct spec *s, enum policy_level level, const struct policy
   check_proc_sys_mounts (&c);
   check_devices (&c);
   check_namespaces (&c);
+  check_mount_ns (&c);
   check_process (&c);
   check_limits (&c);
   check_userns_maps (&c);

@@ -268,6 +268,9 @@ static const struct rule_case rule_cases[] = {
   { "CASCO-NS-HOST-PID", "linux.namespaces", WITH (.namespaces = ns_no_pid) },
   { "CASCO-NS-HOST-IPC", "linux.namespaces", WITH (.namespaces = ns_no_ipc) },
   { "CASCO-NS-HOST-NETWORK", "linux.namespaces", WITH (.namespaces = ns_no_net) },
+  { "CASCO-NS-MOUNT-JOINED", "linux.namespaces[4].path",
+    WITH (.namespaces = "{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},{\"type\":\"uts\"},"
+                        "{\"type\":\"mount\",\"path\":\"/run/netns-sandbox/mnt\"},{\"type\":\"user\"}") },
   { "CASCO-USER-ROOT-NO-USERNS", "process.user.uid", WITH (.namespaces = ns_no_user) },
   { "CASCO-NNP-DISABLED", "process.noNewPrivileges", WITH (.nnp = "false") },
   { "CASCO-LIMITS-MEMORY", "linux.resources.memory.limit", WITH (.resources = "\"memory\":{\"limit\":-1},\"pids\":{\"limit\":100}") },

@@ -24,7 +24,9 @@ run_at baseline "$b" 'mount -t tmpfs none /mnt'
 see "mount: permission denied (are you root?)"
 
 step "CAP_SYS_ADMIN alone is not enough: seccomp refuses mount(2) too"
-config "$b" '.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])'
+# permissive adds no default profile: the step states casco's own
+config "$b" '.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"]) | .linux.seccomp = $p[0]' \
+	--slurpfile p "$LAB_SRCDIR/seccomp/default.json"
 run_at permissive "$b" 'mount -t tmpfs none /mnt'
 see "mount: permission denied (are you root?)"
 

@@ -55,7 +55,7 @@ report_text (const char *name, enum policy_level level, const struct policy_find
     }
   if (notes && notes[0])
     {
-      fprintf (out, "\nsecure defaults casco adds:\n");
+      fprintf (out, "\nsecure defaults (fields the config leaves out):\n");
       for (size_t i = 0; notes[i]; i++)
         fprintf (out, "  %s\n", notes[i]);
     }
@@ -116,29 +116,41 @@ audit_config (const char *json, size_t len, const char *name, enum policy_level 
   __attribute__ ((cleanup (spec_freep))) struct spec *spec = s;
   if (spec_validate (spec, err) < 0)
     return -1;
-  _cleanup_strv_ char **notes = policy_defaults_notes (spec);
-  policy_apply_defaults (spec);
-  /* the objects create would judge, opened the way create opens them */
-  __attribute__ ((cleanup (judge_close))) struct judge_input in;
-  struct policy_options o = { 0 };
-  memset (&in, 0, sizeof in);
-  in.ns = (struct ns_plan) NS_PLAN_EMPTY;
-  if (host && host->bundle_fd >= 0)
+  unsigned off;
+  if (policy_conf_defaults_off (&off, err) < 0)
+    return -1;
+  bool on_host = host && host->bundle_fd >= 0;
+  /* create's cgroup decision: no cgroup means stated limits and device
+     rules are not enforced (nor the pids default); a plan create refuses
+     is said too */
+  __attribute__ ((cleanup (cgroup_plan_clear))) struct cgroup_plan cg = { 0 };
+  _cleanup_free_ char *cg_note = NULL;
+  if (on_host)
     {
-      /* create's cgroup decision: no cgroup means stated limits and device
-         rules are not enforced; a plan create refuses is said too */
-      __attribute__ ((cleanup (cgroup_plan_clear))) struct cgroup_plan cg = { 0 };
       struct casco_error *cg_err = NULL;
       if (cgroup_plan (spec, "audit", host->cgroup_disabled ? CGROUP_MANAGER_DISABLED : CGROUP_MANAGER_CGROUPFS,
                        &cg, &cg_err) < 0)
         {
-          _cleanup_free_ char *note = xasprintf ("create would refuse this config here: %s", cg_err->msg);
-          notes = strv_append (notes, note);
+          cg_note = xasprintf ("create would refuse this config here: %s", cg_err->msg);
           casco_error_free (cg_err);
         }
-      o.no_cgroup = !cg.use;
-      if (cg.use)
-        policy_default_pids (spec);
+    }
+  /* the defaults create would say and apply, at this level (the pids
+     default with its condition, so that a report reads the same on every
+     host) */
+  _cleanup_strv_ char **notes = policy_defaults_notes (spec, level, off, false);
+  if (cg_note)
+    notes = strv_append (notes, cg_note);
+  policy_apply_defaults (spec, level, off);
+  if (on_host && cg.use)
+    policy_default_pids (spec, level, off);
+  /* the objects create would judge, opened the way create opens them */
+  __attribute__ ((cleanup (judge_close))) struct judge_input in;
+  struct policy_options o = { .no_cgroup = on_host && !cg.use };
+  memset (&in, 0, sizeof in);
+  in.ns = (struct ns_plan) NS_PLAN_EMPTY;
+  if (on_host)
+    {
       if (judge_open_lenient (spec, host->bundle_fd, &in, &notes, err) < 0)
         return -1;
       judge_options (&in, &o);

@@ -150,12 +150,33 @@ check_supported (const struct spec *s, struct casco_error **err)
     return casco_error_config (err, "process", "a process is required to create a container");
   if (s->linux_ == NULL)
     return casco_error_config (err, "linux", "a linux section is required");
-  const struct spec_namespace *mnt = spec_find_namespace (s, SPEC_NS_MOUNT);
-  if (mnt == NULL || (mnt->path && mnt->path[0]))
+  /* the one deviation from the spec at every level: casco mounts the
+     rootfs in the container's mount namespace and pivots into it */
+  if (spec_find_namespace (s, SPEC_NS_MOUNT) == NULL)
     return casco_error_config (err, "linux.namespaces",
-                               "a new mount namespace (type \"mount\" without path) is required: "
-                               "casco will not change the host's mount tree");
+                               "a mount namespace is required: without one the container would share the "
+                               "host's mount tree, which casco's rootfs setup changes; add {\"type\":\"mount\"} "
+                               "to linux.namespaces");
   return 0;
+}
+
+/* A mount namespace joined by path, judged on the fd setns will get: never
+   the host's (casco's own or PID 1's), at any level. */
+static int
+check_mount_ns_joined (const struct spec *s, const struct judge_input *in, struct casco_error **err)
+{
+  if (!ns_plan_joins_host (&in->ns, SPEC_NS_MOUNT))
+    return 0;
+  size_t i = 0;
+  while (s->linux_->namespaces[i].type != SPEC_NS_MOUNT)
+    i++;
+  _cleanup_free_ char *jpath = xasprintf ("linux.namespaces[%zu].path", i);
+  return casco_error_config (err, jpath,
+                             "`%s` is the host's mount namespace (the one casco runs in, or PID 1's): the "
+                             "rootfs setup would change the host's mount tree and the root of every process "
+                             "in it; drop the \"path\" (a new mount namespace), or name a mount namespace of "
+                             "the container's own (one a pod sandbox holds)",
+                             s->linux_->namespaces[i].path);
 }
 
 /* exec.sock: the init blocks in accept() on it until `start`.  Bound via
@@ -788,15 +809,27 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
       || cgroup_plan (spec, id, ctx->cgroup_disabled ? CGROUP_MANAGER_DISABLED : CGROUP_MANAGER_CGROUPFS,
                       &cg, err) < 0)
     return -1;
-  /* Secure values for what the config left out (a stated value wins). */
-  policy_apply_defaults (spec);
+  /* Secure values for what the config left out (a stated value wins), as
+     the level and the operator's defaults_off keep them; each said once,
+     so a config that left a field out to mean the spec's value (Docker's
+     seccomp=unconfined) learns what applies instead. */
+  unsigned defaults_off;
+  if (policy_conf_defaults_off (&defaults_off, err) < 0)
+    return -1;
+  {
+    _cleanup_strv_ char **notes = policy_defaults_notes (spec, ctx->policy, defaults_off, !cg.use);
+    for (size_t i = 0; notes && notes[i]; i++)
+      casco_warn ("%s", notes[i]);
+  }
+  policy_apply_defaults (spec, ctx->policy, defaults_off);
   if (cg.use)
-    policy_default_pids (spec);
+    policy_default_pids (spec, ctx->policy, defaults_off);
   /* The operator's policy sees the values casco will use, on the host
      objects create will use (opened here, once), and runs before anything
      exists: a refused config leaves no trace. */
   __attribute__ ((cleanup (judge_close))) struct judge_input in;
   if (judge_open (spec, bundle_fd, &in, err) < 0
+      || check_mount_ns_joined (spec, &in, err) < 0
       || enforce_policy (ctx, spec, &in, false, NULL, !cg.use, err) < 0)
     return -1;
 
@@ -1581,7 +1614,10 @@ exec_in (const struct casco_context *ctx, int dirfd, const struct container_stat
                 "cgroup and restrictions; [Dnn] is the OWASP Docker Top 10 item the step defends against",
            st->id, (int) st->pid);
   /* the container's process got these defaults at create: so does exec */
-  policy_apply_defaults (spec);
+  unsigned defaults_off;
+  if (policy_conf_defaults_off (&defaults_off, err) < 0)
+    return -1;
+  policy_apply_defaults (spec, ctx->policy, defaults_off);
   char root_path[64];
   snprintf (root_path, sizeof root_path, "/proc/%d/root", (int) st->pid);
   _cleanup_close_ int root_fd = open (root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -1597,10 +1633,11 @@ exec_in (const struct casco_context *ctx, int dirfd, const struct container_stat
   /* hand the process to the spec so spec_free releases it on every path */
   spec_process_free (spec->process);
   spec->process = proc;
-  /* A --process file silent on no_new_privs gets it, as create's process
+  /* A --process file silent on no_new_privs gets it where create's process
      does (its absent capabilities stay none: tighter than the default set).
      Then the operator's policy judges the process exec will really start. */
-  if (!proc->has_no_new_privileges)
+  if (!proc->has_no_new_privileges
+      && (policy_defaults_in_force (ctx->policy, defaults_off) & POLICY_DEFAULT_BIT (POLICY_DEFAULT_NNP)))
     {
       proc->has_no_new_privileges = proc->no_new_privileges = true;
       casco_debug ("exec: process.noNewPrivileges absent: defaulting to true");

@@ -29,11 +29,11 @@ static const char *const default_caps[] = {
   "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE", NULL,
 };
 
-/* A sysfs whose options say neither "ro" nor "rw" is mounted read-only:
-   writable it reaches host-wide kernel knobs, so only an explicit "rw"
-   (which the policy then judges) gets that. */
-static bool
-sysfs_says_neither (const struct spec_mount *m)
+/* A sysfs whose options say neither "ro" nor "rw" is mounted read-only by
+   default: writable it reaches host-wide kernel knobs, so only an explicit
+   "rw" (which the policy then judges) gets that. */
+bool
+policy_sysfs_says_neither (const struct spec_mount *m)
 {
   if (m->type == NULL || strcmp (m->type, "sysfs") != 0 || mount_is_bind (m))
     return false;
@@ -44,16 +44,75 @@ sysfs_says_neither (const struct spec_mount *m)
   return true;
 }
 
+#define STR_(x) #x
+#define STR(x) STR_ (x)
+
+/* Each default: its name in defaults_off, the field, what casco fills in,
+   and what the spec's meaning of the absent field is. */
+static const struct
+{
+  const char *name, *field, *casco, *spec;
+} defaults[POLICY_N_DEFAULTS] = {
+  [POLICY_DEFAULT_NNP] = { "noNewPrivileges", "process.noNewPrivileges",
+                           "casco sets true (setuid and file-capability binaries cannot raise privileges)",
+                           "false" },
+  [POLICY_DEFAULT_CAPS] = { "capabilities", "process.capabilities",
+                            "casco grants only CAP_AUDIT_WRITE, CAP_KILL and CAP_NET_BIND_SERVICE",
+                            "no capabilities at all, as runc gives" },
+  [POLICY_DEFAULT_MASKED] = { "maskedPaths", "linux.maskedPaths",
+                              "casco masks the standard /proc and /sys paths", "nothing masked" },
+  [POLICY_DEFAULT_READONLY] = { "readonlyPaths", "linux.readonlyPaths",
+                                "casco makes the standard /proc paths read-only", "nothing made read-only" },
+  [POLICY_DEFAULT_SECCOMP] = { "seccomp", "linux.seccomp",
+                               "casco applies its default profile (unlisted syscalls fail with EPERM)",
+                               "no syscall filter" },
+  [POLICY_DEFAULT_SYSFS] = { "sysfs", "options", "casco mounts it read-only", "writable" },
+  [POLICY_DEFAULT_PIDS] = { "pids", "linux.resources.pids.limit",
+                            "casco sets " STR (POLICY_DEFAULT_PIDS_LIMIT) " when the container has a cgroup",
+                            "no limit" },
+};
+
+const char *
+policy_default_name (enum policy_default d)
+{
+  return (unsigned) d < POLICY_N_DEFAULTS ? defaults[d].name : "?";
+}
+
+int
+policy_default_from_name (const char *name)
+{
+  for (int d = 0; d < POLICY_N_DEFAULTS; d++)
+    if (name && strcmp (name, defaults[d].name) == 0)
+      return d;
+  return -1;
+}
+
+unsigned
+policy_defaults_in_force (enum policy_level level, unsigned off)
+{
+  if (level == POLICY_PERMISSIVE)
+    return 0;
+  return ((1u << POLICY_N_DEFAULTS) - 1) & ~off;
+}
+
+static bool
+in_force (enum policy_level level, unsigned off, enum policy_default d)
+{
+  return policy_defaults_in_force (level, off) & POLICY_DEFAULT_BIT (d);
+}
+
 void
-policy_apply_defaults (struct spec *s)
+policy_apply_defaults (struct spec *s, enum policy_level level, unsigned off)
 {
   struct spec_process *p = s->process;
-  if (p && !p->has_no_new_privileges)
+  if (p && !p->has_no_new_privileges && in_force (level, off, POLICY_DEFAULT_NNP))
     {
       p->has_no_new_privileges = p->no_new_privileges = true;
       casco_debug ("process.noNewPrivileges absent: defaulting to true");
     }
-  if (p && p->capabilities == NULL)
+  /* left absent, the process gets no capabilities (caps_resolve: empty
+     sets), which is what runc gives it */
+  if (p && p->capabilities == NULL && in_force (level, off, POLICY_DEFAULT_CAPS))
     {
       p->capabilities = xmalloc0 (sizeof *p->capabilities);
       p->capabilities->bounding = strv_dup ((char *const *) default_caps);
@@ -61,18 +120,23 @@ policy_apply_defaults (struct spec *s)
       p->capabilities->permitted = strv_dup ((char *const *) default_caps);
       casco_debug ("process.capabilities absent: defaulting to AUDIT_WRITE, KILL, NET_BIND_SERVICE");
     }
-  if (s->linux_ && s->linux_->masked_paths == NULL)
+  if (s->linux_ && s->linux_->masked_paths == NULL && in_force (level, off, POLICY_DEFAULT_MASKED))
     {
       s->linux_->masked_paths = strv_dup ((char *const *) default_masked_paths);
       casco_debug ("linux.maskedPaths absent: defaulting to the standard set");
     }
-  if (s->linux_ && s->linux_->readonly_paths == NULL)
+  if (s->linux_ && s->linux_->readonly_paths == NULL && in_force (level, off, POLICY_DEFAULT_READONLY))
     {
       s->linux_->readonly_paths = strv_dup ((char *const *) default_readonly_paths);
       casco_debug ("linux.readonlyPaths absent: defaulting to the standard set");
     }
-  for (size_t i = 0; i < s->n_mounts; i++)
-    if (sysfs_says_neither (&s->mounts[i]))
+  if (s->linux_ && s->linux_->seccomp == NULL && !in_force (level, off, POLICY_DEFAULT_SECCOMP))
+    {
+      s->linux_->seccomp_absent_unconfined = true;
+      casco_debug ("linux.seccomp absent: no filter");
+    }
+  for (size_t i = 0; i < s->n_mounts && in_force (level, off, POLICY_DEFAULT_SYSFS); i++)
+    if (policy_sysfs_says_neither (&s->mounts[i]))
       {
         s->mounts[i].options = strv_append (s->mounts[i].options, "ro");
         casco_debug ("mounts[%zu]: sysfs says neither \"ro\" nor \"rw\": mounted read-only", i);
@@ -80,9 +144,9 @@ policy_apply_defaults (struct spec *s)
 }
 
 void
-policy_default_pids (struct spec *s)
+policy_default_pids (struct spec *s, enum policy_level level, unsigned off)
 {
-  if (s->linux_ == NULL || s->linux_->resources.has_pids)
+  if (s->linux_ == NULL || s->linux_->resources.has_pids || !in_force (level, off, POLICY_DEFAULT_PIDS))
     return;
   s->linux_->resources.present = true;
   s->linux_->resources.has_pids = true;
@@ -90,35 +154,54 @@ policy_default_pids (struct spec *s)
   casco_debug ("linux.resources.pids absent: defaulting to %d", POLICY_DEFAULT_PIDS_LIMIT);
 }
 
+static const char *conf_file (void);
+
+/* field: the JSON path shown (a sysfs mount's options are per mount). */
+static char *
+default_note (enum policy_default d, const char *field, const char *state, enum policy_level level, unsigned off)
+{
+  const char *name = defaults[d].name;
+  if (in_force (level, off, d))
+    return xasprintf ("%s: %s; %s. To keep the spec's meaning (%s): `defaults_off = %s` in %s, or "
+                      "--policy permissive", field, state, defaults[d].casco, defaults[d].spec, name, conf_file ());
+  if (level == POLICY_PERMISSIVE)
+    return xasprintf ("%s: %s; the spec's meaning applies at permissive (%s); at baseline and strict %s",
+                      field, state, defaults[d].spec, defaults[d].casco);
+  return xasprintf ("%s: %s; the spec's meaning applies (%s): `defaults_off = %s` in %s; without it %s",
+                    field, state, defaults[d].spec, name, conf_file (), defaults[d].casco);
+}
+
 char **
-policy_defaults_notes (const struct spec *s)
+policy_defaults_notes (const struct spec *s, enum policy_level level, unsigned off, bool no_cgroup)
 {
   char **notes = NULL;
   const struct spec_process *p = s->process;
-  if (p && !p->has_no_new_privileges)
-    notes = strv_append (notes, "process.noNewPrivileges: absent; casco sets true");
-  if (p && p->capabilities == NULL)
-    notes = strv_append (notes, "process.capabilities: absent; casco grants only CAP_AUDIT_WRITE, "
-                                "CAP_KILL and CAP_NET_BIND_SERVICE");
-  if (s->linux_ && s->linux_->masked_paths == NULL)
-    notes = strv_append (notes, "linux.maskedPaths: absent; casco masks the standard /proc and /sys paths");
-  if (s->linux_ && s->linux_->readonly_paths == NULL)
-    notes = strv_append (notes, "linux.readonlyPaths: absent; casco makes the standard /proc paths read-only");
-  for (size_t i = 0; i < s->n_mounts; i++)
-    if (sysfs_says_neither (&s->mounts[i]))
-      {
-        _cleanup_free_ char *n = xasprintf ("mounts[%zu].options: sysfs says neither \"ro\" nor \"rw\"; "
-                                            "casco mounts it read-only", i);
-        notes = strv_append (notes, n);
-      }
-  if (s->linux_ && s->linux_->seccomp == NULL)
-    notes = strv_append (notes, "linux.seccomp: absent; casco applies its default profile "
-                                "(unlisted syscalls fail with EPERM)");
-  if (s->linux_ && !s->linux_->resources.has_pids)
+  const struct spec_linux *l = s->linux_;
+  bool absent[POLICY_N_DEFAULTS] = {
+    [POLICY_DEFAULT_NNP] = p && !p->has_no_new_privileges,
+    [POLICY_DEFAULT_CAPS] = p && p->capabilities == NULL,
+    [POLICY_DEFAULT_MASKED] = l && l->masked_paths == NULL,
+    [POLICY_DEFAULT_READONLY] = l && l->readonly_paths == NULL,
+    [POLICY_DEFAULT_SECCOMP] = l && l->seccomp == NULL,
+    [POLICY_DEFAULT_PIDS] = l && !l->resources.has_pids && !no_cgroup,
+  };
+  for (int d = 0; d < POLICY_N_DEFAULTS; d++)
     {
-      _cleanup_free_ char *n = xasprintf ("linux.resources.pids.limit: absent; casco sets %d when the "
-                                          "container gets a cgroup (cgroup v2 hosts)",
-                                          POLICY_DEFAULT_PIDS_LIMIT);
+      if (d == POLICY_DEFAULT_SYSFS)
+        {
+          for (size_t i = 0; i < s->n_mounts; i++)
+            if (policy_sysfs_says_neither (&s->mounts[i]))
+              {
+                _cleanup_free_ char *field = xasprintf ("mounts[%zu].options", i);
+                _cleanup_free_ char *n = default_note (d, field, "sysfs says neither \"ro\" nor \"rw\"",
+                                                       level, off);
+                notes = strv_append (notes, n);
+              }
+          continue;
+        }
+      if (!absent[d])
+        continue;
+      _cleanup_free_ char *n = default_note (d, defaults[d].field, "absent", level, off);
       notes = strv_append (notes, n);
     }
   return notes;
@@ -182,9 +265,34 @@ parse_hooks_allowed (char *value, const char *file, unsigned lineno, char ***hoo
   return 0;
 }
 
+static int
+parse_defaults_off (char *value, const char *file, unsigned lineno, unsigned *off, struct casco_error **err)
+{
+  char *save = NULL;
+  for (char *p = strtok_r (value, " \t,", &save); p; p = strtok_r (NULL, " \t,", &save))
+    {
+      int d = policy_default_from_name (p);
+      if (d < 0)
+        {
+          _cleanup_free_ char *names = xstrdup ("");
+          for (int k = 0; k < POLICY_N_DEFAULTS; k++)
+            {
+              char *more = xasprintf ("%s%s%s", names, k ? ", " : "", policy_default_name (k));
+              free (names);
+              names = more;
+            }
+          return casco_error_set (err, 0, "%s:%u: defaults_off: unknown default \"%s\" (the defaults are %s)",
+                                  file, lineno, p, names);
+        }
+      if (off)
+        *off |= POLICY_DEFAULT_BIT (d);
+    }
+  return 0;
+}
+
 int
 policy_conf_parse (const char *text, const char *file, enum policy_level *out, bool *found,
-                   char ***hooks_allowed, struct casco_error **err)
+                   char ***hooks_allowed, unsigned *defaults_off, struct casco_error **err)
 {
   *found = false;
   _cleanup_free_ char *copy = xstrdup (text);
@@ -214,9 +322,15 @@ policy_conf_parse (const char *text, const char *file, enum policy_level *out, b
             return -1;
           continue;
         }
+      if (strcmp (key, "defaults_off") == 0)
+        {
+          if (parse_defaults_off (value, file, lineno, defaults_off, err) < 0)
+            return -1;
+          continue;
+        }
       if (strcmp (key, "level") != 0)
-        return casco_error_set (err, 0, "%s:%u: unknown key \"%s\" (the keys are \"level\" and "
-                                "\"hooks_allowed\")", file, lineno, key);
+        return casco_error_set (err, 0, "%s:%u: unknown key \"%s\" (the keys are \"level\", "
+                                "\"hooks_allowed\" and \"defaults_off\")", file, lineno, key);
       int level = policy_level_from_name (value);
       if (level < 0)
         return casco_error_set (err, 0, "%s:%u: invalid policy level \"%s\" (use strict, baseline or permissive)",
@@ -258,12 +372,27 @@ policy_conf_hooks (char ***out, struct casco_error **err)
     return -1;
   bool found;
   enum policy_level l;
-  if (text && policy_conf_parse (text, file, &l, &found, out, err) < 0)
+  if (text && policy_conf_parse (text, file, &l, &found, out, NULL, err) < 0)
     {
       strv_free (*out);
       *out = NULL;
       return -1;
     }
+  return 0;
+}
+
+int
+policy_conf_defaults_off (unsigned *out, struct casco_error **err)
+{
+  *out = 0;
+  const char *file = conf_file ();
+  _cleanup_free_ char *text = NULL;
+  if (read_conf (file, &text, err) < 0)
+    return -1;
+  bool found;
+  enum policy_level l;
+  if (text && policy_conf_parse (text, file, &l, &found, NULL, out, err) < 0)
+    return -1;
   return 0;
 }
 
@@ -297,7 +426,7 @@ policy_level_resolve (const char *flag, enum policy_level *out, const char **sou
     {
       bool found;
       enum policy_level l;
-      if (policy_conf_parse (text, file, &l, &found, NULL, err) < 0)
+      if (policy_conf_parse (text, file, &l, &found, NULL, NULL, err) < 0)
         return -1;
       if (found)
         {

@@ -12,13 +12,19 @@
 #define POLICY_DEFAULT_PIDS_LIMIT 4096
 
 /* Fill in what the config leaves out, never overriding a stated value
-   (engines state everything): no_new_privs on, the standard masked and
-   read-only paths, the three-capability set.  Each default is logged at
-   debug level.  The default seccomp filter is chosen by seccomp.c when
-   linux.seccomp is absent, and the pids limit by policy_default_pids. */
-void policy_apply_defaults (struct spec *s);
-/* When a cgroup is used and linux.resources.pids is absent: set it. */
-void policy_default_pids (struct spec *s);
+   (engines state everything), with the defaults policy_defaults_in_force
+   (level, off) keeps: no_new_privs on, the standard masked and read-only
+   paths, the three-capability set, sysfs read-only, casco's seccomp
+   profile (chosen by seccomp.c when linux.seccomp is absent).  A default
+   not in force leaves the field absent: no capabilities (as runc), no
+   filter for linux.seccomp.  The pids limit is policy_default_pids's. */
+void policy_apply_defaults (struct spec *s, enum policy_level level, unsigned off);
+/* When a cgroup is used and linux.resources.pids is absent: set it (if
+   that default is in force). */
+void policy_default_pids (struct spec *s, enum policy_level level, unsigned off);
+/* A sysfs mount (not a bind, not a remount) that says neither "ro" nor
+   "rw": the sysfs default makes it read-only, the kernel writable. */
+bool policy_sysfs_says_neither (const struct spec_mount *m);
 
 
 

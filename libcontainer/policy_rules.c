@@ -18,6 +18,7 @@
 #include "caps.h"
 #include "hostobj.h"
 #include "mount.h"
+#include "policy.h"
 #include "seccomp.h"
 
 #define R POLICY_REFUSE
@@ -130,6 +131,9 @@ static const struct policy_rule rules[] = {
   { "CASCO-NS-HOST-NETWORK", "host network namespace shared",
     "In the host's network namespace the container reaches every host-local service and can listen on host ports.",
     "D03", "5.9", "baseline", POLICY_MEDIUM, CONTAINER, { R, W, OK } },
+  { "CASCO-NS-MOUNT-JOINED", "mount namespace joined by path",
+    "The rootfs setup mounts into the joined mount namespace and pivots into the container's root: that namespace's mount tree, and the root of every process in it, change.",
+    "D04", "-", "-", POLICY_HIGH, CONTAINER, { R, R, W } },
   { "CASCO-USER-ROOT-NO-USERNS", "uid 0 without a user namespace",
     "Root in a container without a user namespace is root on the host once anything else gives way.",
     "D01", "5.30", "restricted", POLICY_MEDIUM, PROCESS, { R, W, OK } },
@@ -508,10 +512,11 @@ static void
 check_masked_paths (struct check *c)
 {
   const struct spec_linux *l = c->s->linux_;
-  /* NULL (absent) gets the standard set from policy_apply_defaults. */
+  /* Still NULL (absent) after policy_apply_defaults: that default is not
+     in force, and nothing is masked. */
   if (l == NULL)
     return;
-  bool emptied = l->masked_paths && l->masked_paths[0] == NULL;
+  bool emptied = l->masked_paths == NULL || l->masked_paths[0] == NULL;
   if (emptied)
     {
       json_writer *w = jw_new (false);
@@ -520,16 +525,16 @@ check_masked_paths (struct check *c)
         jw_str (w, essential_masked[i]);
       jw_arr_close (w);
       _cleanup_free_ char *list = jw_finish (w, NULL);
-      add_fix (c, "CASCO-MASKEDPATHS-EMPTY", xstrdup ("linux.maskedPaths"), xstrdup ("[]"),
-               xasprintf ("remove linux.maskedPaths (casco masks the standard set), or set \"maskedPaths\":%s "
-                          "in linux", list));
+      add_fix (c, "CASCO-MASKEDPATHS-EMPTY", xstrdup ("linux.maskedPaths"),
+               xstrdup (l->masked_paths ? "[]" : "absent, and casco's default set is not applied"),
+               xasprintf ("set \"maskedPaths\":%s in linux", list));
     }
   for (size_t i = 0; l->masked_paths && !emptied && essential_masked[i]; i++)
     if (!list_covers (l->masked_paths, essential_masked[i]))
       add_fix (c, "CASCO-MASKEDPATHS-MISSING", xstrdup ("linux.maskedPaths"), xstrdup (essential_masked[i]),
                xasprintf ("add \"%s\" to linux.maskedPaths", essential_masked[i]));
   /* a masked path is protected too: nothing of it can be written */
-  for (size_t i = 0; l->readonly_paths && essential_readonly[i]; i++)
+  for (size_t i = 0; essential_readonly[i]; i++)
     if (!list_covers (l->readonly_paths, essential_readonly[i])
         && !list_covers (l->masked_paths, essential_readonly[i]))
       add_fix (c, "CASCO-READONLYPATHS-MISSING", xstrdup ("linux.readonlyPaths"),
@@ -753,8 +758,9 @@ sysfs_readonly_fix (const struct spec *s, size_t i, size_t asked)
 {
   if (asked != i)
     return xasprintf ("remove mounts[%zu] (the remount that makes it writable)", asked);
-  _cleanup_free_ char *opts = options_json (&s->mounts[i], writable_words, NULL);
-  return xasprintf ("set \"options\":%s on mounts[%zu] (casco mounts sysfs read-only)", opts, i);
+  /* "ro" stated: it holds whether or not the sysfs default is in force */
+  _cleanup_free_ char *opts = options_json (&s->mounts[i], writable_words, "ro");
+  return xasprintf ("set \"options\":%s on mounts[%zu]", opts, i);
 }
 
 /* Every procfs must be the one at /proc and every sysfs the one at /sys:
@@ -783,9 +789,11 @@ check_proc_sys_mounts (struct check *c)
                             proc ? "/proc" : "/sys"));
       if (!sysfs)
         continue;
-      /* asked writable here, or by a later remount of it ("rrw" anywhere
-         reaches every mount below, this one included) */
-      ssize_t asked = has_option (m, "rw") || has_option (m, "rrw") ? (ssize_t) i : -1;
+      /* asked writable here (saying neither is writable when the sysfs
+         default is not in force), or by a later remount of it ("rrw"
+         anywhere reaches every mount below, this one included) */
+      ssize_t asked = has_option (m, "rw") || has_option (m, "rrw") || policy_sysfs_says_neither (m)
+                          ? (ssize_t) i : -1;
       for (size_t j = i + 1; j < s->n_mounts && asked < 0; j++)
         {
           const struct spec_mount *r = &s->mounts[j];
@@ -933,6 +941,18 @@ shares_host_ns (struct check *c, enum spec_ns_type t, char **path, char **value)
 }
 
 static void
+check_mount_ns (struct check *c)
+{
+  ssize_t i = ns_index (c->s, SPEC_NS_MOUNT);
+  const char *p = i >= 0 ? c->s->linux_->namespaces[i].path : NULL;
+  if (p == NULL || p[0] == '\0')
+    return;
+  add_fix (c, "CASCO-NS-MOUNT-JOINED", xasprintf ("linux.namespaces[%zd].path", i),
+           xasprintf ("%s%s", p, c->opts->ns_is_host[SPEC_NS_MOUNT] ? " (the host's: refused at every level)" : ""),
+           xasprintf ("drop the \"path\" of linux.namespaces[%zd] (a new mount namespace)", i));
+}
+
+static void
 check_namespaces (struct check *c)
 {
   static const struct { enum spec_ns_type t; const char *id; } host[] = {
@@ -985,9 +1005,11 @@ check_process (struct check *c)
              xasprintf ("set \"hostID\":100000 in linux.uidMappings[%zd] (an unprivileged host id)", root_map));
   free (path);
   free (value);
-  if (p->has_no_new_privileges && !p->no_new_privileges)
-    add_fix (c, "CASCO-NNP-DISABLED", xstrdup ("process.noNewPrivileges"), xstrdup ("false"),
-             xstrdup ("set \"noNewPrivileges\":true in process (or remove the key)"));
+  /* still absent after policy_apply_defaults: the spec's false */
+  if (!p->no_new_privileges)
+    add_fix (c, "CASCO-NNP-DISABLED", xstrdup ("process.noNewPrivileges"),
+             xstrdup (p->has_no_new_privileges ? "false" : "absent: false"),
+             xstrdup ("set \"noNewPrivileges\":true in process"));
 }
 
 /* Does the CPU list (cpuset syntax: "0-3,6") hold cpu?  false for a list
@@ -1260,6 +1282,7 @@ policy_check (const struct spec *s, enum policy_level level, const struct policy
   check_proc_sys_mounts (&c);
   check_devices (&c);
   check_namespaces (&c);
+  check_mount_ns (&c);
   check_process (&c);
   check_limits (&c);
   check_userns_maps (&c);

@@ -67,7 +67,7 @@ skip_exercise() {
 
 # bundle NAME [make-bundle.sh options] — a fresh busybox bundle in
 # $LAB_WORK/NAME (read-only root, pid/net/ipc/uts/mount namespaces,
-# hostname casco-test, three capabilities); prints its path.
+# hostname casco-test, three capabilities, no linux.seccomp); prints its path.
 # With LAB_TEMPLATE (a bundle made by make-bundle.sh, as the test suite
 # keeps one) the rootfs is copied from it instead of built again.
 bundle() {
@@ -79,6 +79,9 @@ bundle() {
 	else
 		"$LAB_SRCDIR/tests/helpers/make-bundle.sh" "$LAB_WORK/$name" "$@" >/dev/null
 	fi
+	# no linux.seccomp, as the lessons describe: casco's default profile
+	# then applies at baseline and strict (the test template states it)
+	config "$LAB_WORK/$name" 'del(.linux.seccomp)'
 	echo "$LAB_WORK/$name"
 }
 

@@ -127,12 +127,38 @@ const char *policy_allowing_level (const struct policy_rule *r, enum policy_leve
    the file's path, "default"); it points to static or environment storage. */
 int policy_level_resolve (const char *flag, enum policy_level *out, const char **source,
                           struct casco_error **err);
-/* Parse policy.conf text: "# comment", blank lines, "level = NAME" and
+/* The secure defaults baseline and strict fill in for absent fields, named
+   as policy.conf's defaults_off names them (the config's JSON keys). */
+enum policy_default
+{
+  POLICY_DEFAULT_NNP,        /* noNewPrivileges */
+  POLICY_DEFAULT_CAPS,       /* capabilities */
+  POLICY_DEFAULT_MASKED,     /* maskedPaths */
+  POLICY_DEFAULT_READONLY,   /* readonlyPaths */
+  POLICY_DEFAULT_SECCOMP,    /* seccomp */
+  POLICY_DEFAULT_SYSFS,      /* sysfs: read-only unless it says "rw" */
+  POLICY_DEFAULT_PIDS,       /* pids */
+  POLICY_N_DEFAULTS
+};
+#define POLICY_DEFAULT_BIT(d) (1u << (d))
+const char *policy_default_name (enum policy_default d);        /* "noNewPrivileges" */
+int policy_default_from_name (const char *name);                /* -1 when unknown */
+/* The defaults in force (a mask of POLICY_DEFAULT_BIT): none at
+   permissive, which keeps the OCI spec's meaning of every absent field;
+   at baseline and strict all but those the operator switched off. */
+unsigned policy_defaults_in_force (enum policy_level level, unsigned off);
+
+/* Parse policy.conf text: "# comment", blank lines, "level = NAME",
    "hooks_allowed = /abs/path ..." (blank-separated, may repeat; each path
    cleaned of "//" and "." and refused with ".."), appended to
-   *hooks_allowed when that is not NULL. */
+   *hooks_allowed when that is not NULL, and "defaults_off = NAME ..."
+   (policy_default_name's names, may repeat), or'ed into *defaults_off
+   when that is not NULL. */
 int policy_conf_parse (const char *text, const char *file, enum policy_level *out, bool *found,
-                       char ***hooks_allowed, struct casco_error **err);
+                       char ***hooks_allowed, unsigned *defaults_off, struct casco_error **err);
+/* The operator's defaults_off from $CASCO_POLICY_CONF or
+   /etc/casco/policy.conf (absent file: 0). */
+int policy_conf_defaults_off (unsigned *out, struct casco_error **err);
 /* The operator's hooks_allowed from $CASCO_POLICY_CONF or
    /etc/casco/policy.conf (absent file: none).  Caller frees with strv_free. */
 int policy_conf_hooks (char ***out, struct casco_error **err);
@@ -145,9 +171,12 @@ char *policy_clean_hook_path (const char *path);
 int policy_enforce (const struct spec *s, enum policy_level level, const struct policy_options *opts,
                     struct casco_error **err);
 
-/* Secure defaults casco fills in for what s leaves out, one line each
-   ("process.noNewPrivileges: absent, casco sets true"); NULL-terminated,
-   caller frees with strv_free.  Same decisions as policy_apply_defaults. */
-char **policy_defaults_notes (const struct spec *s);
+/* One line for each field s leaves out that has a secure default: what
+   casco fills in and how to turn it off, or (at permissive, or switched
+   off in defaults_off) that the spec's meaning applies and what baseline
+   and strict would fill in.  no_cgroup: the pids default is not said (it
+   needs a cgroup).  Run it before policy_apply_defaults, with the same
+   level and off; NULL-terminated, caller frees with strv_free. */
+char **policy_defaults_notes (const struct spec *s, enum policy_level level, unsigned off, bool no_cgroup);
 
 #endif

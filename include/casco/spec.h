@@ -267,6 +267,11 @@ struct spec_linux
   struct spec_resources resources;
   char *rootfs_propagation;
   struct spec_seccomp *seccomp;  /* NULL when absent */
+  /* Not from the JSON: policy_apply_defaults sets it when an absent
+     linux.seccomp keeps the spec's meaning (no filter) instead of casco's
+     default profile.  Clear, absent means the default profile: a caller
+     that skips the defaults still gets a filter. */
+  bool seccomp_absent_unconfined;
   struct spec_kv *sysctl;
   size_t n_sysctl;
   /* NULL when the key is absent (policy.c fills secure defaults then);

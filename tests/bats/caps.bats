@@ -148,14 +148,20 @@ add_tmp_tmpfs() {
 	assert_caps 0000000000000000 0000000000000000 0000000000000000 0000000000000000 0000000000000000
 }
 
-@test "caps: without a capabilities key the secure default applies (AUDIT_WRITE, KILL, NET_BIND_SERVICE)" {
-	# README: secure defaults fill in what a config leaves out.
+@test "caps: without a capabilities key baseline's secure default applies (AUDIT_WRITE, KILL, NET_BIND_SERVICE)" {
+	# README: baseline and strict fill in what a config leaves out.
 	requires_casco
 	set_config 'del(.process.capabilities)'
-	run_caps
+	CASCO_POLICY=baseline run_caps
 	local d
 	d=$(capmask $CAP_AUDIT_WRITE $CAP_KILL $CAP_NET_BIND_SERVICE)
 	assert_caps 0000000000000000 "$d" "$d" "$d" 0000000000000000
+}
+
+@test "caps: without a capabilities key permissive gives none, as runc does" {
+	set_config 'del(.process.capabilities)'
+	run_caps
+	assert_caps 0000000000000000 0000000000000000 0000000000000000 0000000000000000 0000000000000000
 }
 
 @test "caps: an unknown capability name is refused with its JSON path, nothing left behind" {

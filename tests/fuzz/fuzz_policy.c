@@ -93,7 +93,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   enum policy_level conf_level = POLICY_N_LEVELS;
   bool found = false;
   char **hooks = NULL;
-  if (policy_conf_parse (text, "fuzz.conf", &conf_level, &found, &hooks, &err) < 0)
+  if (policy_conf_parse (text, "fuzz.conf", &conf_level, &found, &hooks, NULL, &err) < 0)
     fuzz_check_error (&err);
   else if (found && (unsigned) conf_level >= POLICY_N_LEVELS)
     abort ();

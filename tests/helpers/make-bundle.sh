@@ -5,6 +5,9 @@
 #   ociVersion 1.2.0, args ["sh"], terminal false, root read-only,
 #   namespaces pid/network/ipc/uts/mount, runc's masked/readonly paths,
 #   runc's default capabilities, hostname "casco-test",
+#   linux.seccomp = casco's default profile (seccomp/default.json), stated:
+#   the suite runs at permissive, where an absent linux.seccomp means no
+#   filter (a test of the absent case deletes it),
 #   and NO cgroup resources and NO cgroupsPath (hosts may be cgroup v1).
 #
 # Options:
@@ -122,7 +125,8 @@ write_config() {
 		--argjson terminal "$terminal" \
 		--argjson userns "$userns" \
 		--argjson args "$args_json" \
-		--arg hostname "$hostname" '
+		--arg hostname "$hostname" \
+		--slurpfile seccomp "$(dirname "$0")/../../seccomp/default.json" '
 	{
 	  ociVersion: "1.2.0",
 	  process: {
@@ -169,7 +173,8 @@ write_config() {
 	    ],
 	    readonlyPaths: [
 	      "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"
-	    ]
+	    ],
+	    seccomp: $seccomp[0]
 	  }
 	}
 	| if $userns then

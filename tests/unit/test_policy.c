@@ -44,7 +44,7 @@ absent_fields_get_secure_values (void)
   CHECK (s != NULL);
   if (s == NULL)
     return;
-  policy_apply_defaults (s);
+  policy_apply_defaults (s, POLICY_STRICT, 0);
   CHECK (s->process->has_no_new_privileges && s->process->no_new_privileges);
   CHECK (s->process->capabilities != NULL);
   if (s->process->capabilities)
@@ -57,7 +57,7 @@ absent_fields_get_secure_values (void)
   CHECK (strv_len (s->linux_->masked_paths) >= 10);
   CHECK (strv_len (s->linux_->readonly_paths) == 5);
   CHECK (!s->linux_->resources.has_pids);
-  policy_default_pids (s);
+  policy_default_pids (s, POLICY_STRICT, 0);
   CHECK (s->linux_->resources.has_pids && s->linux_->resources.pids_limit == POLICY_DEFAULT_PIDS_LIMIT);
   spec_free (s);
 }
@@ -72,8 +72,8 @@ stated_values_always_win (void)
   CHECK (s != NULL);
   if (s == NULL)
     return;
-  policy_apply_defaults (s);
-  policy_default_pids (s);
+  policy_apply_defaults (s, POLICY_STRICT, 0);
+  policy_default_pids (s, POLICY_STRICT, 0);
   CHECK (!s->process->no_new_privileges);
   CHECK (strv_len (s->process->capabilities->bounding) == 1);
   CHECK (s->process->capabilities->effective == NULL);
@@ -117,7 +117,7 @@ build (struct cfg c)
   if (s == NULL)
     printf ("# config: %s\n", json);
   else
-    policy_apply_defaults (s);
+    policy_apply_defaults (s, POLICY_STRICT, 0);
   return s;
 }
 
@@ -277,6 +277,9 @@ static const struct rule_case rule_cases[] = {
   { "CASCO-NS-HOST-PID", "linux.namespaces", WITH (.namespaces = ns_no_pid) },
   { "CASCO-NS-HOST-IPC", "linux.namespaces", WITH (.namespaces = ns_no_ipc) },
   { "CASCO-NS-HOST-NETWORK", "linux.namespaces", WITH (.namespaces = ns_no_net) },
+  { "CASCO-NS-MOUNT-JOINED", "linux.namespaces[4].path",
+    WITH (.namespaces = "{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},{\"type\":\"uts\"},"
+                        "{\"type\":\"mount\",\"path\":\"/run/netns-sandbox/mnt\"},{\"type\":\"user\"}") },
   { "CASCO-USER-ROOT-NO-USERNS", "process.user.uid", WITH (.namespaces = ns_no_user) },
   { "CASCO-NNP-DISABLED", "process.noNewPrivileges", WITH (.nnp = "false") },
   { "CASCO-LIMITS-MEMORY", "linux.resources.memory.limit", WITH (.resources = "\"memory\":{\"limit\":-1},\"pids\":{\"limit\":100}") },
@@ -724,7 +727,7 @@ seccomp_profiles_by_effect (void)
         continue;
       /* Docker's config carries its profile; containerd's none (casco's default then) */
       CHECK (s->linux_ && (s->linux_->seccomp != NULL) == (i == 0));
-      policy_apply_defaults (s);
+      policy_apply_defaults (s, POLICY_STRICT, 0);
       policy_check (s, POLICY_BASELINE, NULL, &f);
       CHECK (find_rule (&f, "CASCO-SECCOMP-UNCONFINED") == NULL);
       policy_findings_clear (&f);
@@ -972,18 +975,18 @@ policy_conf_format (void)
   enum policy_level l = POLICY_STRICT;
   bool found;
   struct casco_error *err = NULL;
-  CHECK (policy_conf_parse ("# casco\n\n  level = baseline  # for containerd\n", "f", &l, &found, NULL, &err) == 0);
+  CHECK (policy_conf_parse ("# casco\n\n  level = baseline  # for containerd\n", "f", &l, &found, NULL, NULL, &err) == 0);
   CHECK (found && l == POLICY_BASELINE);
-  CHECK (policy_conf_parse ("# nothing\n", "f", &l, &found, NULL, &err) == 0 && !found);
-  CHECK (policy_conf_parse ("\nlevel = lax\n", "/etc/casco/policy.conf", &l, &found, NULL, &err) < 0);
+  CHECK (policy_conf_parse ("# nothing\n", "f", &l, &found, NULL, NULL, &err) == 0 && !found);
+  CHECK (policy_conf_parse ("\nlevel = lax\n", "/etc/casco/policy.conf", &l, &found, NULL, NULL, &err) < 0);
   CHECK (err && strstr (err->msg, "/etc/casco/policy.conf:2:") && strstr (err->msg, "\"lax\""));
   casco_error_free (err);
   err = NULL;
-  CHECK (policy_conf_parse ("mode = strict\n", "f", &l, &found, NULL, &err) < 0);
+  CHECK (policy_conf_parse ("mode = strict\n", "f", &l, &found, NULL, NULL, &err) < 0);
   CHECK (err && strstr (err->msg, "f:1: unknown key \"mode\""));
   casco_error_free (err);
   err = NULL;
-  CHECK (policy_conf_parse ("strict\n", "f", &l, &found, NULL, &err) < 0);
+  CHECK (policy_conf_parse ("strict\n", "f", &l, &found, NULL, NULL, &err) < 0);
   casco_error_free (err);
 }
 
@@ -1025,16 +1028,103 @@ defaults_notes_match_what_is_absent (void)
   CHECK (s != NULL);
   if (s == NULL)
     return;
-  char **notes = policy_defaults_notes (s);
+  char **notes = policy_defaults_notes (s, POLICY_BASELINE, 0, false);
   CHECK (strv_len (notes) == 6);
-  CHECK_CONTAINS (notes[0], "process.noNewPrivileges");
+  CHECK_CONTAINS (notes[0], "process.noNewPrivileges: absent; casco sets true");
+  CHECK_CONTAINS (notes[0], "`defaults_off = noNewPrivileges`");
+  CHECK_CONTAINS (notes[0], "--policy permissive");
   strv_free (notes);
-  policy_apply_defaults (s);
-  notes = policy_defaults_notes (s);
-  /* what remains: the seccomp profile and the pids limit, applied elsewhere */
-  CHECK (strv_len (notes) == 2);
+  /* no cgroup: the pids default is not applied, so not said */
+  notes = policy_defaults_notes (s, POLICY_BASELINE, 0, true);
+  CHECK (strv_len (notes) == 5);
+  strv_free (notes);
+  notes = policy_defaults_notes (s, POLICY_PERMISSIVE, 0, true);
+  CHECK (strv_len (notes) == 5);
+  CHECK_CONTAINS (notes[0], "the spec's meaning applies at permissive (false); at baseline and strict casco sets true");
+  strv_free (notes);
+  notes = policy_defaults_notes (s, POLICY_BASELINE, POLICY_DEFAULT_BIT (POLICY_DEFAULT_SECCOMP), true);
+  CHECK_CONTAINS (notes[4], "linux.seccomp: absent; the spec's meaning applies (no syscall filter): "
+                            "`defaults_off = seccomp`");
+  strv_free (notes);
+  policy_apply_defaults (s, POLICY_STRICT, 0);
+  notes = policy_defaults_notes (s, POLICY_STRICT, 0, true);
+  /* what remains: the seccomp profile, which seccomp.c chooses */
+  CHECK (strv_len (notes) == 1);
   strv_free (notes);
   spec_free (s);
+}
+
+/* permissive is the OCI spec: nothing filled in but what the process
+   keeps anyway; each default off by name does the same for that field. */
+static void
+permissive_adds_nothing (void)
+{
+  const char *json = MINIMAL "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0}},"
+                             "\"mounts\":[{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\"}],"
+                             "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}";
+  struct spec *s = parse (json);
+  CHECK (s != NULL);
+  if (s == NULL)
+    return;
+  policy_apply_defaults (s, POLICY_PERMISSIVE, 0);
+  policy_default_pids (s, POLICY_PERMISSIVE, 0);
+  CHECK (!s->process->has_no_new_privileges && !s->process->no_new_privileges);
+  /* absent: no capabilities, as runc gives */
+  CHECK (s->process->capabilities == NULL);
+  CHECK (s->linux_->masked_paths == NULL && s->linux_->readonly_paths == NULL);
+  CHECK (s->linux_->seccomp_absent_unconfined);
+  CHECK (strv_len (s->mounts[0].options) == 0);
+  CHECK (!s->linux_->resources.has_pids);
+  struct policy_findings f = { 0 };
+  CHECK (policy_check (s, POLICY_PERMISSIVE, NULL, &f) == 0);
+  CHECK (find_rule (&f, "CASCO-SECCOMP-UNCONFINED") != NULL);
+  CHECK (find_rule (&f, "CASCO-MASKEDPATHS-EMPTY") != NULL);
+  CHECK (find_rule (&f, "CASCO-READONLYPATHS-MISSING") != NULL);
+  CHECK (find_rule (&f, "CASCO-MOUNT-SYSFS-RW") != NULL);
+  CHECK (find_rule (&f, "CASCO-NNP-DISABLED") != NULL);
+  policy_findings_clear (&f);
+  spec_free (s);
+
+  /* baseline with noNewPrivileges off: the absence is judged as false */
+  s = parse (json);
+  if (s == NULL)
+    return;
+  policy_apply_defaults (s, POLICY_BASELINE, POLICY_DEFAULT_BIT (POLICY_DEFAULT_NNP));
+  CHECK (!s->process->no_new_privileges);
+  CHECK (strv_len (s->process->capabilities->bounding) == 3);
+  CHECK (!s->linux_->seccomp_absent_unconfined);
+  CHECK (strv_len (s->mounts[0].options) == 1);
+  policy_check (s, POLICY_BASELINE, NULL, &f);
+  const struct policy_finding *nnp = find_rule (&f, "CASCO-NNP-DISABLED");
+  CHECK (nnp && nnp->action == POLICY_WARN);
+  CHECK (find_rule (&f, "CASCO-SECCOMP-UNCONFINED") == NULL);
+  policy_findings_clear (&f);
+  spec_free (s);
+}
+
+static void
+defaults_off_names (void)
+{
+  enum policy_level l = POLICY_STRICT;
+  bool found;
+  unsigned off = 0;
+  struct casco_error *err = NULL;
+  CHECK (policy_conf_parse ("level = baseline\ndefaults_off = noNewPrivileges seccomp\ndefaults_off = pids\n", "f",
+                            &l, &found, NULL, &off, &err) == 0);
+  CHECK (off == (POLICY_DEFAULT_BIT (POLICY_DEFAULT_NNP) | POLICY_DEFAULT_BIT (POLICY_DEFAULT_SECCOMP)
+                 | POLICY_DEFAULT_BIT (POLICY_DEFAULT_PIDS)));
+  CHECK (policy_defaults_in_force (POLICY_BASELINE, off) == POLICY_DEFAULT_BIT (POLICY_DEFAULT_CAPS)
+                                                              + POLICY_DEFAULT_BIT (POLICY_DEFAULT_MASKED)
+                                                              + POLICY_DEFAULT_BIT (POLICY_DEFAULT_READONLY)
+                                                              + POLICY_DEFAULT_BIT (POLICY_DEFAULT_SYSFS));
+  CHECK (policy_defaults_in_force (POLICY_PERMISSIVE, 0) == 0);
+  for (int d = 0; d < POLICY_N_DEFAULTS; d++)
+    CHECK (policy_default_from_name (policy_default_name (d)) == d);
+  CHECK (policy_conf_parse ("\n\ndefaults_off = noNewPrivilege\n", "/etc/casco/policy.conf", &l, &found, NULL, &off,
+                            &err) < 0);
+  CHECK (err && strstr (err->msg, "/etc/casco/policy.conf:3: defaults_off: unknown default \"noNewPrivilege\"")
+         && strstr (err->msg, "noNewPrivileges, capabilities, maskedPaths, readonlyPaths, seccomp, sysfs, pids"));
+  casco_error_free (err);
 }
 
 #define ESSENTIAL_MASKED "\"/proc/acpi\",\"/proc/kcore\",\"/proc/keys\",\"/proc/latency_stats\",\"/proc/timer_list\"," \
@@ -1263,13 +1353,12 @@ fixes_are_json_changes (void)
   /* a writable sysfs in private user and network namespaces: said, with the options that pass */
   strict_findings (WITH (.mounts = SYSFS ("\"nosuid\",\"rw\",\"nodev\"")), NULL, &f);
   const struct policy_finding *x = find_rule (&f, "CASCO-MOUNT-SYSFS-WRITABLE");
-  CHECK (f.n == 1 && x && strcmp (x->fix, "set \"options\":[\"nosuid\",\"nodev\"] on mounts[1] (casco mounts "
-                                          "sysfs read-only)") == 0);
+  CHECK (f.n == 1 && x && strcmp (x->fix, "set \"options\":[\"nosuid\",\"nodev\",\"ro\"] on mounts[1]") == 0);
   policy_findings_clear (&f);
   /* as real root: the namespaces that confine it, too */
   strict_findings (WITH (.mounts = SYSFS ("\"rw\""), .uid = "1000", .namespaces = ns_no_user), NULL, &f);
   x = find_rule (&f, "CASCO-MOUNT-SYSFS-RW");
-  CHECK (x && strstr (x->fix, "set \"options\":[] on mounts[1]")
+  CHECK (x && strstr (x->fix, "set \"options\":[\"ro\"] on mounts[1]")
          && strstr (x->fix, "add {\"type\":\"user\"} to linux.namespaces and set \"uidMappings\":"));
   policy_findings_clear (&f);
   strict_findings (WITH (.readonly = "false"), NULL, &f);
@@ -1323,5 +1412,7 @@ main (void)
   RUN (limits_above_the_host_are_said);
   RUN (no_cgroup_v2_is_said_once);
   RUN (fixes_are_json_changes);
+  RUN (permissive_adds_nothing);
+  RUN (defaults_off_names);
   return UNIT_DONE ();
 }

@@ -527,7 +527,9 @@ check_masked_paths (struct check *c)
       _cleanup_free_ char *list = jw_finish (w, NULL);
       add_fix (c, "CASCO-MASKEDPATHS-EMPTY", xstrdup ("linux.maskedPaths"),
                xstrdup (l->masked_paths ? "[]" : "absent, and casco's default set is not applied"),
-               xasprintf ("set \"maskedPaths\":%s in linux", list));
+               l->masked_paths ? xasprintf ("remove linux.maskedPaths (casco masks the standard set), or set "
+                                            "\"maskedPaths\":%s in linux", list)
+                               : xasprintf ("set \"maskedPaths\":%s in linux", list));
     }
   for (size_t i = 0; l->masked_paths && !emptied && essential_masked[i]; i++)
     if (!list_covers (l->masked_paths, essential_masked[i]))

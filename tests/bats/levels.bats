@@ -141,7 +141,7 @@ refused_for() {
 	refused_for maskedPaths CASCO-MASKEDPATHS-EMPTY "linux.maskedPaths (absent, and casco's default set is not applied)"
 	refused_for readonlyPaths CASCO-READONLYPATHS-MISSING "linux.readonlyPaths (/proc/sys)"
 	refused_for seccomp CASCO-SECCOMP-UNCONFINED "linux.seccomp.syscalls"
-	refused_for sysfs CASCO-MOUNT-SYSFS-RW 'add "ro" to mounts[5].options'
+	refused_for sysfs CASCO-MOUNT-SYSFS-RW 'set "options":["nosuid","noexec","nodev","ro"] on mounts[5]'
 	# several names on one line, and the key repeated
 	conf "defaults_off = maskedPaths readonlyPaths" "defaults_off = sysfs"
 	run casco --policy permissive run --bundle "$BUNDLE" "$ID"

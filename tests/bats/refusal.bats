@@ -109,7 +109,7 @@ fix_passes() {
 	set_config '(.mounts[] | select(.destination == "/sys")) .options = ["nosuid", "noexec", "nodev", "rw"]'
 	cp "$BUNDLE/config.json" "$TESTDIR/sysfs-rw.json"
 	run finding_fix CASCO-MOUNT-SYSFS-RW baseline
-	assert_output_matches '^set "options":\["nosuid","noexec","nodev"\] on mounts\[[0-9]+\] \(casco mounts sysfs read-only\); or add \{"type":"user"\} to linux.namespaces and set "uidMappings":'
+	assert_output_matches '^set "options":\["nosuid","noexec","nodev","ro"\] on mounts\[[0-9]+\]; or add \{"type":"user"\} to linux.namespaces and set "uidMappings":'
 	fix_passes CASCO-MOUNT-SYSFS-RW baseline 0 runs
 	# the other way: confine it (then it is only said, and refused at strict)
 	cp "$TESTDIR/sysfs-rw.json" "$BUNDLE/config.json"

@@ -80,8 +80,10 @@ bundle() {
 		"$LAB_SRCDIR/tests/helpers/make-bundle.sh" "$LAB_WORK/$name" "$@" >/dev/null
 	fi
 	# no linux.seccomp, as the lessons describe: casco's default profile
-	# then applies at baseline and strict (the test template states it)
-	config "$LAB_WORK/$name" 'del(.linux.seccomp)'
+	# then applies at baseline and strict (the test template states it).
+	# Not through config(): this is the lessons' starting point, not a step.
+	jq 'del(.linux.seccomp)' "$LAB_WORK/$name/config.json" >"$LAB_WORK/$name/config.json.new" &&
+		mv "$LAB_WORK/$name/config.json.new" "$LAB_WORK/$name/config.json"
 	echo "$LAB_WORK/$name"
 }
 

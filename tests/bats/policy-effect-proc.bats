@@ -120,7 +120,7 @@ both_levels() {
 	set_config '(.mounts[] | select(.type == "sysfs") | .options) |= ["nosuid", "noexec", "nodev", "rw"]
 		| .linux.namespaces |= map(select(.type != "network"))'
 	both_levels CASCO-MOUNT-SYSFS-RW "mounts[5].options" "the host's network namespace" \
-		'set "options":["nosuid","noexec","nodev"] on mounts[5] (casco mounts sysfs read-only); or add {"type":"network"} to linux.namespaces and add {"type":"user"} to linux.namespaces'
+		'set "options":["nosuid","noexec","nodev","ro"] on mounts[5]; or add {"type":"network"} to linux.namespaces and add {"type":"user"} to linux.namespaces'
 	# its own netns, but real root (no user namespace)
 	set_config '.linux.namespaces += [{type: "network"}]'
 	both_levels CASCO-MOUNT-SYSFS-RW "mounts[5].options" "no user namespace: real root"

@@ -362,38 +362,36 @@ read_conf (const char *file, char **text, struct casco_error **err)
   return e == ENOENT ? 0 : casco_error_set (err, e, "policy file %s", file);
 }
 
-int
-policy_conf_hooks (char ***out, struct casco_error **err)
+/* The operator's lists from the conf file, whichever source chose the
+   level; either out may be NULL. */
+static int
+conf_lists (char ***hooks, unsigned *defaults_off, struct casco_error **err)
 {
-  *out = NULL;
   const char *file = conf_file ();
   _cleanup_free_ char *text = NULL;
   if (read_conf (file, &text, err) < 0)
     return -1;
   bool found;
   enum policy_level l;
-  if (text && policy_conf_parse (text, file, &l, &found, out, NULL, err) < 0)
-    {
-      strv_free (*out);
-      *out = NULL;
-      return -1;
-    }
-  return 0;
+  return text ? policy_conf_parse (text, file, &l, &found, hooks, defaults_off, err) : 0;
+}
+
+int
+policy_conf_hooks (char ***out, struct casco_error **err)
+{
+  *out = NULL;
+  if (conf_lists (out, NULL, err) == 0)
+    return 0;
+  strv_free (*out);
+  *out = NULL;
+  return -1;
 }
 
 int
 policy_conf_defaults_off (unsigned *out, struct casco_error **err)
 {
   *out = 0;
-  const char *file = conf_file ();
-  _cleanup_free_ char *text = NULL;
-  if (read_conf (file, &text, err) < 0)
-    return -1;
-  bool found;
-  enum policy_level l;
-  if (text && policy_conf_parse (text, file, &l, &found, NULL, out, err) < 0)
-    return -1;
-  return 0;
+  return conf_lists (NULL, out, err);
 }
 
 int

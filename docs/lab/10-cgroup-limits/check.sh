@@ -58,7 +58,7 @@ audit_finds "$b" CASCO-LIMITS-MEMORY
 see "refuse linux.resources.memory.limit  CASCO-LIMITS-MEMORY (absent or unlimited)"
 # audit decides as run would here: the pids limit casco adds satisfies the rule
 not_see "CASCO-LIMITS-PIDS"
-see "casco sets 4096 when the container gets a cgroup"
+see "casco sets 4096 when the container has a cgroup"
 refused_at strict "$b" CASCO-LIMITS-MEMORY
 see "config refused by policy strict"
 # the pids limit casco adds satisfies the rule when the container runs

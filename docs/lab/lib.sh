@@ -166,6 +166,14 @@ see() {
 	ok "seen: $1"
 }
 
+# see_line TEXT — the last output has TEXT as a whole line ("my pid is 1"
+# must not be found in "my pid is 14883").
+see_line() {
+	_log_expect "$1"
+	grep -qxF -- "$1" <<<"$OUT" || die "expected to see the line: $1" "output was:" "$OUT"
+	ok "seen: $1"
+}
+
 # not_see TEXT — the last output does not contain TEXT.
 not_see() {
 	_log_expect "$1"

@@ -112,7 +112,7 @@ assert_red() {
 @test "lab 01-pid-namespace: red without the pid namespace" {
 	run_weakened 01-pid-namespace 'del(.linux.namespaces[] | select(.type == "pid"))'
 	assert_red "my pid is 1" "No such process"
-	assert_output_contains "FAILED: expected to see: my pid is 1"
+	assert_output_contains "FAILED: expected to see the line: my pid is 1"
 }
 
 @test "lab 02-mount-namespace: red with CAP_SYS_ADMIN and no seccomp filter" {

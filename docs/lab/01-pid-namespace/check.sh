@@ -10,7 +10,7 @@ host_pid=$(sh -c 'sleep 1000 >/dev/null 2>&1 & echo $!')
 on_exit "kill $host_pid 2>/dev/null"
 run_at baseline "$b" 'echo "my pid is $$"; ls /proc | grep -E "^[0-9]+$" | tr "\n" " "; echo'
 status_is 0
-see "my pid is 1"
+see_line "my pid is 1"
 [[ $OUT != *" $host_pid "* ]] || die "host pid $host_pid is visible in the container's /proc"
 ok "host pid $host_pid is not in the container's /proc"
 

@@ -66,8 +66,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   else
     {
       /* create applies the defaults after validation (exec does too) */
-      policy_apply_defaults (s);
-      policy_default_pids (s);
+      policy_apply_defaults (s, POLICY_BASELINE, 0);
+      policy_default_pids (s, POLICY_BASELINE, 0);
       if (spec_validate (s, &err) < 0)
         abort ();   /* the defaults must never make a valid config invalid */
       fuzz_cgroup (s);

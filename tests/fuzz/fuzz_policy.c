@@ -114,14 +114,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   else
     {
       valid = true;
-      char **notes = policy_defaults_notes (s);   /* before the defaults, as audit */
+      /* before the defaults, as audit; the input's last byte picks the
+         defaults switched off */
+      const unsigned off = data[size - 1];
+      char **notes = policy_defaults_notes (s, level, off, sel & 0x08);
       for (size_t i = 0; notes && notes[i]; i++)
         if (notes[i][0] == '\0')
           abort ();
       strv_free (notes);
-      policy_apply_defaults (s);
+      policy_apply_defaults (s, level, off);
       if (use_opts && !(sel & 0x08))
-        policy_default_pids (s);   /* create with a cgroup */
+        policy_default_pids (s, level, off);   /* create with a cgroup */
 
       struct policy_options opts = { .exec = sel & 0x04, .no_cgroup = sel & 0x08 };
       for (int t = 0; t < SPEC_NS_COUNT; t++)

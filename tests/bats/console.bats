@@ -128,10 +128,15 @@ teardown() {
 # script_run ARGS... — `casco ARGS...` in the foreground on a pty that
 # script(1) provides, its stdin at EOF from the start (script then sends the
 # pty an EOF); the bytes the pty showed go to $TESTDIR/pty.out.
+# timeout runs with --foreground: otherwise it moves itself and casco into a
+# process group of their own, a background job of script's terminal, where
+# every read of the terminal fails with EIO (runc then hangs the same way).
+# Whether it does depends on $SHELL: bash execs timeout as the session leader,
+# whose setpgid fails; dash (script's default without SHELL) forks it.
 script_run() {
 	command -v script >/dev/null || skip "needs script(1) (bsdutils)"
 	local cmd
-	cmd=$(printf '%q ' timeout -k 5 30 "$CASCO" --root "$ROOT" "$@")
+	cmd=$(printf '%q ' timeout --foreground -k 5 30 "$CASCO" --root "$ROOT" "$@")
 	script -qec "$cmd" /dev/null >"$TESTDIR/pty.out" 2>&1
 }
 

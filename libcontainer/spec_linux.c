@@ -39,7 +39,7 @@ parse_device (const json_node *n, const struct jpath *at, struct spec_device *d,
               struct casco_error **err)
 {
   int r = spec_get_type_char (n, at, "type", "cbup", "\"c\", \"b\", \"u\" or \"p\"", &d->type,
-                         err);
+                              err);
   if (r <= 0)
     return r < 0 ? -1 : spec_missing (err, AT_KEY (at, "type"));
   /* A FIFO has no device number; every other node needs one, and a
@@ -81,7 +81,7 @@ parse_syscall (const json_node *n, const struct jpath *at, struct spec_seccomp_s
 
 int
 spec_parse_seccomp_fields (const json_node *n, const struct jpath *at, struct spec_seccomp *sc,
-               struct casco_error **err)
+                           struct casco_error **err)
 {
   if (spec_get_str (n, at, "defaultAction", &sc->default_action, err) < 0
       || opt_num (n, at, "defaultErrnoRet", &sc->default_errno_ret, &sc->has_default_errno_ret, err) < 0
@@ -112,7 +112,7 @@ parse_time_offsets (const json_node *map, const struct jpath *at, struct spec_li
         off = &l->time_boottime;
       else
         return spec_fail (err, at_clock,
-                     "unknown clock: a time namespace can offset only \"monotonic\" and \"boottime\"");
+                          "unknown clock: a time namespace can offset only \"monotonic\" and \"boottime\"");
       if (json_type_of (v) == JSON_NULL)
         continue;
       off->present = true;
@@ -172,7 +172,7 @@ parse_intel_rdt (const json_node *n, const struct jpath *at, struct spec_intel_r
 
 int
 spec_parse_linux (const json_node *n, const struct jpath *at, struct spec_linux *l,
-             struct casco_error **err)
+                  struct casco_error **err)
 {
   const json_node *o;
   int r;

@@ -10,7 +10,7 @@
 
 int
 spec_parse_id_mapping (const json_node *n, const struct jpath *at, struct spec_id_mapping *m,
-                  struct casco_error **err)
+                       struct casco_error **err)
 {
   if (req_num (n, at, "containerID", &m->container_id, err) < 0
       || req_num (n, at, "hostID", &m->host_id, err) < 0
@@ -21,7 +21,7 @@ spec_parse_id_mapping (const json_node *n, const struct jpath *at, struct spec_i
 
 int
 spec_parse_mount (const json_node *n, const struct jpath *at, struct spec_mount *m,
-             struct casco_error **err)
+                  struct casco_error **err)
 {
   if (spec_get_str (n, at, "destination", &m->destination, err) < 0
       || spec_get_str (n, at, "source", &m->source, err) < 0
@@ -47,7 +47,7 @@ parse_hook (const json_node *n, const struct jpath *at, struct spec_hook *h,
 
 int
 spec_parse_hooks (const json_node *n, const struct jpath *at, struct spec_hooks *h,
-             struct casco_error **err)
+                  struct casco_error **err)
 {
   if (PARSE_ARRAY (n, at, "prestart", h->prestart, h->n_prestart, parse_hook, err) < 0
       || PARSE_ARRAY (n, at, "createRuntime", h->create_runtime, h->n_create_runtime, parse_hook, err) < 0

@@ -54,7 +54,7 @@ parse_user (const json_node *n, const struct jpath *at, struct spec_user *u,
   u->additional_gids = xmalloc0 (u->n_additional_gids * sizeof *u->additional_gids);
   for (size_t i = 0; i < u->n_additional_gids; i++)
     if (spec_num_value (json_array_at (gids, i), AT_INDEX (AT_KEY (at, "additionalGids"), i), NUM_U32,
-                   &u->additional_gids[i], err) < 0)
+                        &u->additional_gids[i], err) < 0)
       return -1;
   return 0;
 }
@@ -84,9 +84,9 @@ parse_rlimit (const json_node *n, const struct jpath *at, struct spec_rlimit *rl
     i++;
   if (i == ARRAY_SIZE (rlimit_table))
     return spec_fail (err, AT_KEY (at, "type"),
-                 "unknown resource limit \"%s\": use an RLIMIT_* name from setrlimit(2), such as "
-                 "RLIMIT_NOFILE",
-                 rl->type);
+                      "unknown resource limit \"%s\": use an RLIMIT_* name from setrlimit(2), such as "
+                      "RLIMIT_NOFILE",
+                      rl->type);
   rl->resource = rlimit_table[i].resource;
   if (req_num (n, at, "soft", &rl->soft, err) < 0 || req_num (n, at, "hard", &rl->hard, err) < 0)
     return -1;
@@ -122,7 +122,7 @@ parse_io_priority (const json_node *n, const struct jpath *at, struct spec_io_pr
 
 int
 spec_parse_process_fields (const json_node *n, const struct jpath *at, struct spec_process *p,
-                      struct casco_error **err)
+                           struct casco_error **err)
 {
   const json_node *o;
   int r;

@@ -54,7 +54,7 @@ spec_fail (struct casco_error **err, const struct jpath *at, const char *fmt, ..
 
 int
 spec_type_error (struct casco_error **err, const struct jpath *at, const char *expected,
-            const json_node *got)
+                 const json_node *got)
 {
   return spec_fail (err, at, "expected %s, got %s", expected, json_type_name (json_type_of (got)));
 }
@@ -100,13 +100,13 @@ spec_check_object (const json_node *n, const struct jpath *at, struct casco_erro
   for (size_t i = 1; i < len; i++)
     if (strcmp (keys[i - 1], keys[i]) == 0)
       return spec_fail (err, at, "duplicate key \"%s\": JSON parsers disagree on which copy wins; keep one",
-                   keys[i]);
+                        keys[i]);
   return 0;
 }
 
 int
 spec_get_object (const json_node *obj, const struct jpath *at, const char *key, const json_node **out,
-            struct casco_error **err)
+                 struct casco_error **err)
 {
   const json_node *v = spec_member (obj, key);
   if (v == NULL)
@@ -119,7 +119,7 @@ spec_get_object (const json_node *obj, const struct jpath *at, const char *key, 
 
 int
 spec_get_array (const json_node *obj, const struct jpath *at, const char *key, const json_node **out,
-           struct casco_error **err)
+                struct casco_error **err)
 {
   const json_node *v = spec_member (obj, key);
   if (v == NULL)
@@ -132,7 +132,7 @@ spec_get_array (const json_node *obj, const struct jpath *at, const char *key, c
 
 int
 spec_get_str (const json_node *obj, const struct jpath *at, const char *key, char **out,
-         struct casco_error **err)
+              struct casco_error **err)
 {
   const json_node *v = spec_member (obj, key);
   if (v == NULL)
@@ -145,7 +145,7 @@ spec_get_str (const json_node *obj, const struct jpath *at, const char *key, cha
 
 int
 spec_get_bool (const json_node *obj, const struct jpath *at, const char *key, bool *out, bool *has,
-          struct casco_error **err)
+               struct casco_error **err)
 {
   const json_node *v = spec_member (obj, key);
   if (v == NULL)
@@ -160,7 +160,7 @@ spec_get_bool (const json_node *obj, const struct jpath *at, const char *key, bo
 
 int
 spec_req_bool (const json_node *obj, const struct jpath *at, const char *key, bool *out,
-          struct casco_error **err)
+               struct casco_error **err)
 {
   int r = spec_get_bool (obj, at, key, out, NULL, err);
   return r == 0 ? spec_missing (err, AT_KEY (at, key)) : r;
@@ -183,7 +183,7 @@ static const struct
 
 int
 spec_num_value (const json_node *v, const struct jpath *at, enum num_kind kind, void *out,
-           struct casco_error **err)
+                struct casco_error **err)
 {
   bool is_signed = num_range[kind].is_signed;
   const char *what = is_signed ? "an integer" : "a non-negative integer";
@@ -195,7 +195,7 @@ spec_num_value (const json_node *v, const struct jpath *at, enum num_kind kind, 
   bool have_s = json_int64 (v, &s), have_u = json_uint64 (v, &u);
   if (!have_s && !have_u)
     return spec_fail (err, at, "expected %s, got a number with a fraction, an exponent or more than 64 bits",
-                 what);
+                      what);
   /* Values that fit neither the signed nor the unsigned reading of the
      type are out of range; say which range applies. */
   bool ok = is_signed ? have_s && s >= num_range[kind].min && s <= (int64_t) num_range[kind].max
@@ -204,10 +204,10 @@ spec_num_value (const json_node *v, const struct jpath *at, enum num_kind kind, 
     {
       if (have_s)
         return spec_fail (err, at, "%lld is out of range: must be between %lld and %llu", (long long) s,
-                     (long long) num_range[kind].min, (unsigned long long) num_range[kind].max);
+                          (long long) num_range[kind].min, (unsigned long long) num_range[kind].max);
       return spec_fail (err, at, "%llu is out of range: must be between %lld and %llu",
-                   (unsigned long long) u, (long long) num_range[kind].min,
-                   (unsigned long long) num_range[kind].max);
+                        (unsigned long long) u, (long long) num_range[kind].min,
+                        (unsigned long long) num_range[kind].max);
     }
   switch (kind)
     {
@@ -222,7 +222,7 @@ spec_num_value (const json_node *v, const struct jpath *at, enum num_kind kind, 
 
 int
 spec_get_num_ (const json_node *obj, const struct jpath *at, const char *key, enum num_kind kind,
-          void *out, bool *has, bool required, struct casco_error **err)
+               void *out, bool *has, bool required, struct casco_error **err)
 {
   const json_node *v = spec_member (obj, key);
   if (v == NULL)
@@ -238,7 +238,7 @@ spec_get_num_ (const json_node *obj, const struct jpath *at, const char *key, en
    empty (maskedPaths: [] means "mask nothing", absent means "defaults"). */
 int
 spec_get_strv (const json_node *obj, const struct jpath *at, const char *key, char ***out,
-          struct casco_error **err)
+               struct casco_error **err)
 {
   const json_node *arr;
   int r = spec_get_array (obj, at, key, &arr, err);
@@ -259,7 +259,7 @@ spec_get_strv (const json_node *obj, const struct jpath *at, const char *key, ch
 /* A string -> string map; entries whose value is null are skipped. */
 int
 spec_get_kv (const json_node *obj, const struct jpath *at, const char *key, struct spec_kv **out,
-        size_t *n_out, struct casco_error **err)
+             size_t *n_out, struct casco_error **err)
 {
   const json_node *map;
   int r = spec_get_object (obj, at, key, &map, err);
@@ -285,7 +285,7 @@ spec_get_kv (const json_node *obj, const struct jpath *at, const char *key, stru
    letters, HINT spells them out for the message. */
 int
 spec_get_type_char (const json_node *n, const struct jpath *at, const char *key, const char *allowed,
-               const char *hint, char *out, struct casco_error **err)
+                    const char *hint, char *out, struct casco_error **err)
 {
   _cleanup_free_ char *t = NULL;
   int r = spec_get_str (n, at, key, &t, err);

@@ -137,7 +137,7 @@ parse_rdma (const json_node *map, const struct jpath *at, struct spec_resources 
 
 int
 spec_parse_resources_fields (const json_node *n, const struct jpath *at, struct spec_resources *r,
-                        struct casco_error **err)
+                             struct casco_error **err)
 {
   const json_node *o;
   int k;

@@ -1,4 +1,4 @@
-/* config.json's "linux.resources" (also `update --r`'s document):
+/* config.json's "linux.resources" (also `update --resources`'s document):
    memory, cpu, pids, blockIO, hugepages, rdma, unified, device rules. */
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* casco — the OCI runtime-spec 1.2 config.json as plain C structs.
-   Filled only by spec.c (the one module that speaks JSON); every other
+   Filled only by spec*.c (the one module that speaks JSON); every other
    module reads these.  Arrays are (pointer, count) pairs; string vectors
    are NULL-terminated.  Optional scalars carry a has_ flag so that
    "absent" and "zero" stay distinct (Docker sends cpu shares 0, meaning unset). */
@@ -22,7 +22,7 @@ struct spec_id_mapping { uint32_t container_id, host_id, size; };
 struct spec_rlimit
 {
   char *type;               /* "RLIMIT_NOFILE" as written */
-  int resource;             /* RLIMIT_* value, resolved by spec.c */
+  int resource;             /* RLIMIT_* value, resolved by spec_process.c */
   uint64_t soft, hard;
 };
 

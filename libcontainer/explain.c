@@ -3,11 +3,10 @@
 #include <stdio.h>
 
 #include "casco/explain.h"
-#include "process.h"
 
 bool casco_explain_enabled;
 static casco_explain_sink sink;
-static int child_fd = -1;
+static casco_explain_sink sender;  /* in a child: to the parent, or NULL */
 static bool in_child;
 
 static const char *const titles[] = {
@@ -43,10 +42,10 @@ casco_explain_set_sink (casco_explain_sink s)
 }
 
 void
-casco_explain_to_fd (int fd)
+casco_explain_to_sender (casco_explain_sink send)
 {
   in_child = true;
-  child_fd = fd;
+  sender = send;
 }
 
 void
@@ -60,7 +59,7 @@ void
 casco_explain_line (enum explain_item item, const char *fmt, ...)
 {
   /* One sync message holds the line: longer ones are cut, never split. */
-  char line[sizeof ((struct sync_msg *) 0)->text];
+  char line[CASCO_EXPLAIN_LINE_MAX];
   int n = item > EXPLAIN_D00 ? snprintf (line, sizeof line, "[D%02d] ", (int) item)
                              : snprintf (line, sizeof line, "      ");
   va_list ap;
@@ -69,6 +68,6 @@ casco_explain_line (enum explain_item item, const char *fmt, ...)
   va_end (ap);
   if (!in_child)
     casco_explain_deliver (line);
-  else if (child_fd >= 0)
-    sync_send (child_fd, SYNC_EXPLAIN, 0, 0, line);
+  else if (sender)
+    sender (line);
 }

@@ -28,93 +28,6 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-int
-sync_send (int fd, int type, int value, int errno_, const char *text)
-{
-  struct sync_msg m = { .type = type, .value = value, .errno_ = errno_ };
-  if (text)
-    snprintf (m.text, sizeof m.text, "%s", text);
-  /* SEQPACKET: one message per send, never split or merged. */
-  size_t len = offsetof (struct sync_msg, text) + strlen (m.text) + 1;
-  while (send (fd, &m, len, MSG_NOSIGNAL) < 0)
-    if (errno != EINTR)
-      return -1;
-  return 0;
-}
-
-int
-sync_send_fd (int fd, int type, int passed_fd)
-{
-  struct sync_msg m = { .type = type };
-  return send_with_fd (fd, &m, offsetof (struct sync_msg, text) + 1, passed_fd);
-}
-
-int
-sync_recv_fd (int fd, struct sync_received *r, struct casco_error **err)
-{
-  memset (&r->m, 0, sizeof r->m);
-  r->fd = -1;
-  union { char buf[CMSG_SPACE (sizeof (int))]; struct cmsghdr align; } control;
-  struct iovec iov = { .iov_base = &r->m, .iov_len = sizeof r->m - 1 };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-                        .msg_control = control.buf, .msg_controllen = sizeof control.buf };
-  ssize_t n;
-  for (;;)
-    {
-      while ((n = recvmsg (fd, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno != ECONNRESET)
-        if (errno != EINTR)
-          return casco_error_set (err, errno, "read from container process");
-      /* EOF: r->m.type stays 0.  A peer that died with our message unread
-         resets the connection instead: the same end. */
-      if (n <= 0)
-        return 0;
-      /* --explain lines are not part of the protocol: print and read on. */
-      if (r->m.type != SYNC_EXPLAIN)
-        break;
-      r->m.text[sizeof r->m.text - 1] = '\0';
-      casco_explain_deliver (r->m.text);
-      memset (&r->m, 0, sizeof r->m);
-      msg.msg_controllen = sizeof control.buf;
-    }
-  struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
-  if (cmsg && cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS)
-    memcpy (&r->fd, CMSG_DATA (cmsg), sizeof (int));
-  r->m.text[sizeof r->m.text - 1] = '\0';
-  return 0;
-}
-
-int
-sync_recv (int fd, struct sync_msg *m, struct casco_error **err)
-{
-  struct sync_received r;
-  if (sync_recv_fd (fd, &r, err) < 0)
-    return -1;
-  /* an fd nobody asked for is closed, never leaked */
-  if (r.fd >= 0)
-    close (r.fd);
-  *m = r.m;
-  if (m->type == 0)
-    return casco_error_set (err, 0, "container init exited before it was ready");
-  return 0;
-}
-
-int
-sync_expect (int fd, int type, struct sync_msg *m, struct casco_error **err)
-{
-  if (sync_recv (fd, m, err) < 0)
-    return -1;
-  if (m->type == SYNC_ERROR)
-    {
-      /* The child already formatted "what: strerror"; keep errno for callers. */
-      casco_error_set (err, 0, "%s", m->text);
-      (*err)->errno_ = m->errno_;
-      return -1;
-    }
-  if (m->type != type)
-    return casco_error_set (err, 0, "container init: unexpected message %d (wanted %d)", m->type, type);
-  return 0;
-}
-
 /* Report err to the parent and die: the parent turns it into its error. */
 _Noreturn static void
 child_fail (int sync_fd, struct casco_error *err)
@@ -611,7 +524,7 @@ exec_process (struct init_config *c, const char *exe, enum seccomp_when seccomp,
     explain_seccomp (c);
   explain (D04, "exec: %s%s as pid %d of the container; every step above is now in force",
            exe, c->process->args[1] ? " ..." : "", (int) getpid ());
-  casco_explain_to_fd (-1);
+  sync_explain_to (-1);
   execve (exe, c->process->args, c->env);
   casco_error_set (&err, errno, "exec: \"%s\"", c->process->args[0]);
   report_fail (report_fd, err);
@@ -695,7 +608,7 @@ init_stage2 (struct init_config *c)
   explain (D00, "set up: the process waits to be started");
   if (handshake_ready (sync_fd, &err) < 0)
     child_fail (sync_fd, err);
-  casco_explain_to_fd (-1);
+  sync_explain_to (-1);
   /* Loading a filter takes a while (the kernel checks, translates and
      compiles it).  Done now, while we wait for start anyway, it is off the
      path from `casco start` to exec, as long as it denies nothing we still
@@ -710,7 +623,7 @@ init_stage2 (struct init_config *c)
 
   int conn = wait_for_start (c->exec_listen_fd);
   /* the rest of the story goes to whoever started us */
-  casco_explain_to_fd (conn);
+  sync_explain_to (conn);
   run_start_hooks (c, host_pid, conn);
   exec_process (c, exe, seccomp, conn);
 }
@@ -777,7 +690,7 @@ init_direct (struct init_config *c)
   /* fork left our code unmapped: map it in one go rather than by faults */
   selfexe_prefault_image ();
   /* Narration from here on goes to the parent, never to our stdio. */
-  casco_explain_to_fd (c->sync_fd);
+  sync_explain_to (c->sync_fd);
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   /* As in stage 1: not dumpable until exec (CVE-2016-9962). */
 #ifndef CASCO_WEAKEN_DUMPABLE   /* prove-red: stay dumpable (CVE-2016-9962) */
@@ -804,7 +717,7 @@ init_stage1 (struct init_config *c)
   int sync_fd = c->sync_fd;
 
   /* Narration from here on goes to the parent, never to our stdio. */
-  casco_explain_to_fd (sync_fd);
+  sync_explain_to (sync_fd);
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   /* Not dumpable until exec: no ptrace or /proc/PID/mem access to a process
      that still holds casco's memory and fds (CVE-2016-9962). */

@@ -3,10 +3,12 @@
    Top 10 item (D01-D10) that the step defends against.
 
    The parent (the casco process the user ran) hands each line to a sink
-   the CLI sets; the container's setup runs in child processes, which send
-   their lines over the sync socket that already connects them to the
-   parent (SYNC_EXPLAIN), so narration arrives in order with the protocol
-   and never touches the container's own stdio or fds.
+   the CLI sets; the container's setup runs in child processes, which hand
+   theirs to a sender the protocol module sets (sync_explain_to: over the
+   sync socket that already connects them to the parent, SYNC_EXPLAIN), so
+   narration arrives in order with the protocol and never touches the
+   container's own stdio or fds.  This module only formats and routes: it
+   calls no other module, so any module may narrate.
 
    Off by default and free then: explain() tests one global before it
    evaluates its arguments. */
@@ -30,6 +32,10 @@ enum explain_item
   EXPLAIN_D10,       /* Logging */
 };
 
+/* The longest line, its "[Dnn] " included: longer ones are cut, never
+   split (a child sends each as one sync message of this size). */
+#define CASCO_EXPLAIN_LINE_MAX 2048
+
 typedef void (*casco_explain_sink) (const char *line);
 
 extern bool casco_explain_enabled;
@@ -39,8 +45,8 @@ void casco_explain_enable (casco_explain_sink sink);
 /* Only print lines that arrive from a container process (`start` of a
    container created with --explain); this process narrates nothing itself. */
 void casco_explain_set_sink (casco_explain_sink sink);
-/* In a child: send lines to the parent over the sync socket fd (-1: drop). */
-void casco_explain_to_fd (int fd);
+/* In a child: hand lines to send (NULL: drop them), never to the sink. */
+void casco_explain_to_sender (casco_explain_sink send);
 /* Parent: a line received from a child. */
 void casco_explain_deliver (const char *line);
 /* "Secure Defaults and Hardening" for EXPLAIN_D04. */

@@ -9,7 +9,7 @@
 #include "casco/error.h"
 #include "casco/log.h"
 #include "casco/util.h"
-#include "mount.h"
+#include "mount_options.h"
 #include "policy.h"
 
 /* The same sets runc's `spec` writes and Docker applies: kernel data that

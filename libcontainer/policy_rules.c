@@ -17,7 +17,7 @@
 #include "casco/util.h"
 #include "caps.h"
 #include "hostobj.h"
-#include "mount.h"
+#include "mount_options.h"
 #include "policy.h"
 #include "seccomp.h"
 

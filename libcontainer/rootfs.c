@@ -17,7 +17,9 @@
 #include "casco/util.h"
 #include "casco/weaken.h"
 #include "dev.h"
+#include "inroot.h"
 #include "mount.h"
+#include "mount_options.h"
 #include "rootfs.h"
 
 /* ------------------------------------------------------------------ */

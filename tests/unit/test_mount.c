@@ -6,7 +6,7 @@
 
 #include "casco/error.h"
 #include "casco/util.h"
-#include "mount.h"
+#include "mount_options.h"
 #include "rootfs.h"
 #include "unit.h"
 

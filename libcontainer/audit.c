@@ -11,7 +11,7 @@
 #include "casco/util.h"
 #include "cgroup.h"
 #include "judge.h"
-#include "policy.h"
+#include "policy_defaults.h"
 #include "seccomp.h"
 
 static void

@@ -10,7 +10,7 @@
 #include "casco/log.h"
 #include "casco/util.h"
 #include "mount_options.h"
-#include "policy.h"
+#include "policy_defaults.h"
 
 /* The same sets runc's `spec` writes and Docker applies: kernel data that
    leaks host details or allows host-wide effects through /proc and /sys. */

@@ -16,7 +16,7 @@
 
 #include "caps.h"
 #include "hostobj.h"
-#include "policy.h"
+#include "policy_defaults.h"
 #include "seccomp.h"
 #include "unit.h"
 

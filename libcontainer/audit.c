@@ -12,7 +12,7 @@
 #include "cgroup.h"
 #include "judge.h"
 #include "policy_defaults.h"
-#include "seccomp.h"
+#include "seccomp_filter.h"
 
 static void
 levels_text (FILE *f, const struct policy_rule *r)

@@ -11,7 +11,7 @@
 #include "casco/util.h"
 #include "caps.h"
 #include "policy_rules.h"
-#include "seccomp.h"
+#include "seccomp_filter.h"
 
 /* Every set at once: a capability in any of them reaches the process one
    way or another (bounding for uid 0's exec, ambient across exec, ...). */

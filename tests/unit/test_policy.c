@@ -17,7 +17,7 @@
 #include "caps.h"
 #include "hostobj.h"
 #include "policy_defaults.h"
-#include "seccomp.h"
+#include "seccomp_filter.h"
 #include "unit.h"
 
 static struct spec *

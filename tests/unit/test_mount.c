@@ -1,6 +1,7 @@
-/* mount_options.c, the pure half of mounting: option parsing and planning: options → MS_* flags, MOUNT_ATTR_*
-   attributes, propagation and fs data, the way runc reads them; plus the
-   pure rules (cgroup -> cgroup2, idmap, /proc destinations, sysctls). */
+/* mount_options.c, the pure half of mounting: options → MS_* flags,
+   MOUNT_ATTR_* attributes, propagation and fs data, the way runc reads
+   them; plus the pure rules (cgroup -> cgroup2, idmap, /proc destinations,
+   sysctls). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>

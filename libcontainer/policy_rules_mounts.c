@@ -2,7 +2,8 @@
    and read-only paths, each mount judged on the plan the mount code will
    carry out (mount_options.c) and on the host object a bind clones
    (hostobj.c), procfs and sysfs placement and writability, a writable
-   root.  Pure: findings only, through add_fix (policy_rules.c). */
+   root.  Findings only, through add_fix (policy_rules.c); the one I/O is a
+   stat() that tells a finding a host block device is the source. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -11,8 +11,8 @@
 #include "casco/util.h"
 #include "cgroup.h"
 #include "judge.h"
-#include "policy.h"
-#include "seccomp.h"
+#include "policy_defaults.h"
+#include "seccomp_filter.h"
 
 static void
 levels_text (FILE *f, const struct policy_rule *r)

@@ -31,7 +31,7 @@
 #include "judge.h"
 #include "mount.h"
 #include "lifecycle.h"
-#include "policy.h"
+#include "policy_defaults.h"
 #include "process.h"
 #include "user.h"
 

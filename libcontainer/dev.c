@@ -18,7 +18,9 @@
 #include "casco/util.h"
 #include "casco/weaken.h"
 #include "dev.h"
+#include "inroot.h"
 #include "mount.h"
+#include "mount_options.h"
 
 /* The leaf under an already-resolved parent: no symlink, no escape. */
 #define LEAF_RESOLVE (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)

@@ -7,7 +7,7 @@
 #include "casco/json.h"
 #include "casco/spec.h"
 #include "casco/util.h"
-#include "mount.h"
+#include "mount_options.h"
 
 static void
 capabilities (json_writer *w)

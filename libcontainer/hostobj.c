@@ -19,7 +19,7 @@
 #include "casco/syscalls.h"
 #include "casco/util.h"
 #include "hostobj.h"
-#include "mount.h"
+#include "mount_options.h"
 
 /* Writing to these, to anything in them, or to a directory above them,
    changes how the host boots, logs in, runs programs or manages packages. */

@@ -16,7 +16,7 @@
 #include "caps.h"
 #include "hostobj.h"
 #include "ns.h"
-#include "seccomp.h"
+#include "seccomp_filter.h"
 
 struct casco_error;
 

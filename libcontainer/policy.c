@@ -9,8 +9,8 @@
 #include "casco/error.h"
 #include "casco/log.h"
 #include "casco/util.h"
-#include "mount.h"
-#include "policy.h"
+#include "mount_options.h"
+#include "policy_defaults.h"
 
 /* The same sets runc's `spec` writes and Docker applies: kernel data that
    leaks host details or allows host-wide effects through /proc and /sys. */

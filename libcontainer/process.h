@@ -14,7 +14,7 @@
 #include "caps.h"
 #include "lsm.h"
 #include "ns.h"
-#include "seccomp.h"
+#include "seccomp_filter.h"
 #include "rootfs.h"
 #include "sync.h"         /* the protocol the init speaks on sync_fd */
 

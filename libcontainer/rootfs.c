@@ -1,6 +1,6 @@
 /* The container's filesystem view, built inside the init's new mount
    namespace.  Every path inside the rootfs is reached through an fd of it
-   (openat2 RESOLVE_IN_ROOT, see mount.c), and every mount is made onto such
+   (openat2 RESOLVE_IN_ROOT, see inroot.c), and every mount is made onto such
    an fd; host paths (the rootfs itself, bind sources) come from the
    trusted config.  Order and the reasons for it are in rootfs.h. */
 #include <fcntl.h>
@@ -17,7 +17,9 @@
 #include "casco/util.h"
 #include "casco/weaken.h"
 #include "dev.h"
+#include "inroot.h"
 #include "mount.h"
+#include "mount_options.h"
 #include "rootfs.h"
 
 /* ------------------------------------------------------------------ */

@@ -14,7 +14,7 @@
 #include "casco/json.h"
 #include "casco/log.h"
 #include "casco/util.h"
-#include "seccomp.h"
+#include "seccomp_filter.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)

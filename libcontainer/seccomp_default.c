@@ -7,7 +7,7 @@
 
 #include "casco/error.h"
 #include "casco/util.h"
-#include "seccomp.h"
+#include "seccomp_filter.h"
 
 /* Defined by the generated seccomp/default-bpf.c, which is linked into the
    casco binary but not into libcasco.a: compile-profile links the library

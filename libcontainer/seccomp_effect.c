@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "casco/util.h"
-#include "seccomp.h"
+#include "seccomp_filter.h"
 
 #ifndef CLONE_NEWUSER
 #define CLONE_NEWUSER 0x10000000

@@ -18,7 +18,7 @@
 #include "casco/error.h"
 #include "casco/spec.h"
 #include "casco/util.h"
-#include "../libcontainer/seccomp.h"
+#include "../libcontainer/seccomp_filter.h"
 
 static void
 die_error (const char *what, struct casco_error *err)

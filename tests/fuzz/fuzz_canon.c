@@ -54,7 +54,7 @@
 #include "casco/util.h"
 #include "../../libcontainer/caps.h"
 #include "../../libcontainer/hostobj.h"
-#include "../../libcontainer/mount.h"
+#include "../../libcontainer/mount_options.h"
 
 /* ---------------------------------------------------------------- */
 /* The sandbox                                                       */

@@ -9,7 +9,7 @@
 #include "casco/util.h"
 #include "../../libcontainer/cgroup.h"
 #include "../../libcontainer/cgroup_bpf.h"
-#include "../../libcontainer/policy.h"
+#include "../../libcontainer/policy_defaults.h"
 
 static void
 fuzz_cgroup (const struct spec *s)

@@ -25,7 +25,7 @@
 #include "casco/spec.h"
 #include "casco/util.h"
 #include "../../libcontainer/hostobj.h"
-#include "../../libcontainer/policy.h"
+#include "../../libcontainer/policy_defaults.h"
 
 /* Every finding names a rule of the table, a path and a value; its action
    is what the level does with that rule; exec sees only PROCESS rules; the

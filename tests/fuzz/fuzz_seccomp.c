@@ -8,7 +8,7 @@
 
 #include "fuzz.h"
 #include "casco/spec.h"
-#include "../../libcontainer/seccomp.h"
+#include "../../libcontainer/seccomp_filter.h"
 
 #define MAX_NAMES 64
 

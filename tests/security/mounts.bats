@@ -6,7 +6,7 @@
 # creates missing parts relative to the fd of their resolved parent, and
 # mounts onto the final fd (move_mount), so no path string is ever walked
 # twice and a symlink can only lead somewhere inside the rootfs
-# (libcontainer/mount.c: inroot_open, inroot_mkpath, open_destination).
+# (libcontainer/inroot.c: inroot_open, inroot_mkpath; mount.c: open_destination).
 
 load security-helpers
 

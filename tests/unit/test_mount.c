@@ -1,12 +1,14 @@
-/* Mount option parsing and planning: options → MS_* flags, MOUNT_ATTR_*
-   attributes, propagation and fs data, the way runc reads them; plus the
-   pure rules (cgroup -> cgroup2, idmap, /proc destinations, sysctls). */
+/* mount_options.c, the pure half of mounting: options → MS_* flags,
+   MOUNT_ATTR_* attributes, propagation and fs data, the way runc reads
+   them; plus the pure rules (cgroup -> cgroup2, idmap, /proc destinations,
+   sysctls). */
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
 
 #include "casco/error.h"
 #include "casco/util.h"
-#include "mount.h"
+#include "mount_options.h"
 #include "rootfs.h"
 #include "unit.h"
 
@@ -352,6 +354,35 @@ test_plan_proc_destinations (void)
   CHECK (!mount_dest_allowed_in_proc ("/proc/kcore"));
 }
 
+/* features lists every word: each one parses as a known word, never as
+   filesystem data, and none is listed twice. */
+static void
+test_option_names_all_known (void)
+{
+  _cleanup_strv_ char **names = mount_option_names ();
+  size_t n = 0;
+  for (; names[n]; n++)
+    {
+      struct mount_options o = parse_ok (OPTS (names[n]));
+      CHECK (o.data == NULL);
+      for (size_t k = 0; k < n; k++)
+        CHECK (strcmp (names[k], names[n]) != 0);
+      mount_options_clear (&o);
+    }
+  CHECK (n > 40);
+}
+
+/* Whole components only: "/procfoo" is not below "/proc". */
+static void
+test_path_has_prefix (void)
+{
+  CHECK (path_has_prefix ("/proc", "/proc"));
+  CHECK (path_has_prefix ("/proc/sys", "/proc"));
+  CHECK (!path_has_prefix ("/procfoo", "/proc"));
+  CHECK (!path_has_prefix ("/pro", "/proc"));
+  CHECK (!path_has_prefix ("/sys/proc", "/proc"));
+}
+
 static void
 test_clean_path (void)
 {
@@ -458,6 +489,8 @@ main (void)
   RUN (test_plan_refusals);
   RUN (test_plan_proc_destinations);
   RUN (test_clean_path);
+  RUN (test_option_names_all_known);
+  RUN (test_path_has_prefix);
   RUN (test_sysctl_rules);
   return UNIT_DONE ();
 }

@@ -16,8 +16,8 @@
 
 #include "caps.h"
 #include "hostobj.h"
-#include "policy.h"
-#include "seccomp.h"
+#include "policy_defaults.h"
+#include "seccomp_filter.h"
 #include "unit.h"
 
 static struct spec *

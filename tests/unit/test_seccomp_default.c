@@ -18,7 +18,7 @@
 #include "casco/error.h"
 #include "casco/spec.h"
 #include "casco/util.h"
-#include "../../libcontainer/seccomp.h"
+#include "../../libcontainer/seccomp_filter.h"
 #include "unit.h"
 
 #define ALLOW SECCOMP_RET_ALLOW

@@ -1,8 +1,9 @@
 /* casco — seccomp from linux.seccomp.  The parent compiles the profile with
    libseccomp and exports classic BPF; the init installs that program with
-   one seccomp(2) call, so no libseccomp work runs in the container. */
-#ifndef CASCO_SECCOMP_H
-#define CASCO_SECCOMP_H
+   one seccomp(2) call, so no libseccomp work runs in the container.
+   (Not named seccomp.h: that would shadow libseccomp's <seccomp.h>.) */
+#ifndef CASCO_SECCOMP_FILTER_H
+#define CASCO_SECCOMP_FILTER_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -29,21 +29,6 @@ static const char *const default_caps[] = {
   "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE", NULL,
 };
 
-/* A sysfs whose options say neither "ro" nor "rw" is mounted read-only by
-   default: writable it reaches host-wide kernel knobs, so only an explicit
-   "rw" (which the policy then judges) gets that. */
-bool
-policy_sysfs_says_neither (const struct spec_mount *m)
-{
-  if (m->type == NULL || strcmp (m->type, "sysfs") != 0 || mount_is_bind (m))
-    return false;
-  for (size_t i = 0; m->options && m->options[i]; i++)
-    if (strcmp (m->options[i], "ro") == 0 || strcmp (m->options[i], "rw") == 0
-        || strcmp (m->options[i], "remount") == 0)
-      return false;
-  return true;
-}
-
 #define STR_(x) #x
 #define STR(x) STR_ (x)
 
@@ -218,35 +203,6 @@ trim (char *s)
   while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
     s[--n] = '\0';
   return s;
-}
-
-char *
-policy_clean_hook_path (const char *path)
-{
-  if (path == NULL || path[0] != '/')
-    return NULL;
-  _cleanup_free_ char *copy = xstrdup (path);
-  char *out = xmalloc0 (strlen (path) + 2);
-  size_t len = 0;
-  char *save = NULL;
-  for (char *part = strtok_r (copy, "/", &save); part; part = strtok_r (NULL, "/", &save))
-    {
-      if (strcmp (part, ".") == 0)
-        continue;
-      if (strcmp (part, "..") == 0)
-        {
-          /* where it leads depends on symlinks the hook's runner follows */
-          free (out);
-          return NULL;
-        }
-      out[len++] = '/';
-      strcpy (out + len, part);
-      len += strlen (part);
-    }
-  if (len == 0)
-    out[len++] = '/';
-  out[len] = '\0';
-  return out;
 }
 
 static int

@@ -13,6 +13,8 @@
 #include "casco/policy.h"
 #include "casco/util.h"
 #include "caps.h"
+#include "mount_options.h"
+#include "policy_defaults.h"
 #include "policy_rules.h"
 
 #define R POLICY_REFUSE
@@ -327,4 +329,50 @@ policy_check (const struct spec *s, enum policy_level level, const struct policy
   check_unknown_keys (&c);
   check_root (&c);
   return c.refused;
+}
+
+/* ---- helpers policy.c shares (here, so policy.c calls down and never back) ---- */
+
+/* A sysfs whose options say neither "ro" nor "rw" is mounted read-only by
+   default: writable it reaches host-wide kernel knobs, so only an explicit
+   "rw" (which the policy then judges) gets that. */
+bool
+policy_sysfs_says_neither (const struct spec_mount *m)
+{
+  if (m->type == NULL || strcmp (m->type, "sysfs") != 0 || mount_is_bind (m))
+    return false;
+  for (size_t i = 0; m->options && m->options[i]; i++)
+    if (strcmp (m->options[i], "ro") == 0 || strcmp (m->options[i], "rw") == 0
+        || strcmp (m->options[i], "remount") == 0)
+      return false;
+  return true;
+}
+
+char *
+policy_clean_hook_path (const char *path)
+{
+  if (path == NULL || path[0] != '/')
+    return NULL;
+  _cleanup_free_ char *copy = xstrdup (path);
+  char *out = xmalloc0 (strlen (path) + 2);
+  size_t len = 0;
+  char *save = NULL;
+  for (char *part = strtok_r (copy, "/", &save); part; part = strtok_r (NULL, "/", &save))
+    {
+      if (strcmp (part, ".") == 0)
+        continue;
+      if (strcmp (part, "..") == 0)
+        {
+          /* where it leads depends on symlinks the hook's runner follows */
+          free (out);
+          return NULL;
+        }
+      out[len++] = '/';
+      strcpy (out + len, part);
+      len += strlen (part);
+    }
+  if (len == 0)
+    out[len++] = '/';
+  out[len] = '\0';
+  return out;
 }

@@ -64,7 +64,7 @@ run_events (struct cli *cli, int argc, char **argv)
       if (container_stats_json (&cli->ctx, id, &json, &err) < 0)
         {
           /* the container going away ends a stream normally */
-          if (!once && strstr (err->msg, "not running"))
+          if (!once && casco_error_is (err, CASCO_ERR_NOT_RUNNING))
             {
               casco_error_free (err);
               return 0;

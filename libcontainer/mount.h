@@ -71,6 +71,7 @@ struct mount_plan
 int mount_plan_build (const struct spec_mount *m, size_t index, struct mount_plan *out,
                       struct casco_error **err);
 void mount_plan_clear (struct mount_plan *p);
+#define _cleanup_mount_plan_ __attribute__ ((cleanup (mount_plan_clear)))
 
 /* What a bind made from p ends as, once its attributes are applied in the
    order the mount applies them (top-level words, then "ro" over an rbind's
@@ -124,6 +125,7 @@ struct host_objects;
 int mount_bind_trees (const struct spec *s, const struct host_objects *sources, bool nodev, int **trees,
                       struct casco_error **err);
 void mount_bind_trees_freep (int **trees);
+#define _cleanup_bind_trees_ __attribute__ ((cleanup (mount_bind_trees_freep)))
 
 /* Perform mounts[index]. */
 int mount_perform (const struct mount_env *env, const struct spec_mount *m, size_t index,

@@ -303,6 +303,7 @@ await_report (int fd, const struct notify_target *t, struct casco_error **err)
         case SYNC_ERROR:
           casco_error_set (err, 0, "%s", r.m.text);
           (*err)->errno_ = r.m.errno_;
+          (*err)->kind = casco_error_kind_from_int (r.m.value);
           return -1;
         default:
           if (r.fd >= 0)
@@ -495,6 +496,7 @@ drive_init (int sync_fd, pid_t *c1, const struct init_config *c, pid_t *init_pid
         case SYNC_ERROR:
           casco_error_set (err, 0, "%s", m.text);
           (*err)->errno_ = m.errno_;
+          (*err)->kind = casco_error_kind_from_int (m.value);
           return -1;
         default:
           return casco_error_set (err, 0, "container init: unexpected message %d", m.type);

@@ -56,6 +56,13 @@ casco_error_is (const struct casco_error *err, enum casco_error_kind kind)
 {
   return err != NULL && err->kind == kind;
 }
+/* A kind that crossed a process boundary as an int (the child reports
+   its error over the sync socket): anything unknown is INTERNAL. */
+static inline enum casco_error_kind
+casco_error_kind_from_int (int v)
+{
+  return v >= 0 && v < CASCO_ERR_KIND_COUNT ? (enum casco_error_kind) v : CASCO_ERR_INTERNAL;
+}
 /* The kind's name in lower case ("not-found"), for debug lines and tests. */
 const char *casco_error_kind_name (enum casco_error_kind kind);
 /* Prefix an existing error's message with more context ("create: ..."). */

@@ -2,6 +2,7 @@
    callers (delete --force, events) branch on it instead of the message. */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "casco/spec.h"
 #include "casco/state.h"
 #include "casco/util.h"
+#include "sync.h"
 #include "unit.h"
 
 static void
@@ -59,6 +61,29 @@ kind_names_are_distinct (void)
         CHECK (strcmp (casco_error_kind_name (i), casco_error_kind_name (j)) != 0);
     }
   CHECK_STR (casco_error_kind_name (CASCO_ERR_NOT_FOUND), "not-found");
+}
+
+/* The init reports its errors over the sync socket: the kind comes along,
+   and a number that names no kind is read as INTERNAL. */
+static void
+kind_crosses_the_sync_socket (void)
+{
+  int sv[2];
+  CHECK (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0);
+  _cleanup_close_ int parent = sv[0];
+  _cleanup_close_ int child = sv[1];
+  struct sync_msg m;
+  _cleanup_error_ struct casco_error *config = NULL;
+  CHECK (sync_send (child, SYNC_ERROR, CASCO_ERR_CONFIG, 0, "mounts[0].destination: refusing") == 0);
+  CHECK (sync_expect (parent, SYNC_READY, &m, &config) < 0);
+  CHECK (casco_error_is (config, CASCO_ERR_CONFIG));
+  CHECK_STR (config ? config->msg : NULL, "mounts[0].destination: refusing");
+  _cleanup_error_ struct casco_error *odd = NULL;
+  CHECK (sync_send (child, SYNC_ERROR, 999, 0, "?") == 0);
+  CHECK (sync_expect (parent, SYNC_READY, &m, &odd) < 0);
+  CHECK (casco_error_is (odd, CASCO_ERR_INTERNAL));
+  CHECK (casco_error_kind_from_int (-1) == CASCO_ERR_INTERNAL);
+  CHECK (casco_error_kind_from_int (CASCO_ERR_POLICY) == CASCO_ERR_POLICY);
 }
 
 /* A private state root, removed by the caller. */
@@ -161,6 +186,7 @@ main (void)
   RUN (set_is_internal_config_is_config);
   RUN (kind_is_set_and_kept);
   RUN (kind_names_are_distinct);
+  RUN (kind_crosses_the_sync_socket);
   RUN (state_dir_kinds);
   RUN (container_lookup_kinds);
   RUN (policy_refusal_is_policy);

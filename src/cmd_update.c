@@ -63,11 +63,11 @@ parse_u64 (const char *s, uint64_t *out)
   return 0;
 }
 
-/* A flag given twice: the last one wins. */
+/* A flag given twice: the last one wins (its value replaces the earlier copy). */
 static void
 set_string (char **slot, const char *value)
 {
-  _cleanup_free_ char *old = steal_pointer (slot);
+  free (*slot);
   *slot = xstrdup (value);
 }
 

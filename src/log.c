@@ -98,12 +98,12 @@ int
 cli_fail (struct cli *cli, struct casco_error *err)
 {
   _cleanup_error_ struct casco_error *owned = err;   /* cli_fail takes err */
-  _cleanup_free_ char *text = casco_error_text (err);
+  _cleanup_free_ char *text = casco_error_text (owned);
   write_line (CASCO_LOG_ERROR, text);
   /* An engine reads --log; a person reads stderr: give both, like runc. */
   if (!log_is_stderr)
     fprintf (stderr, "casco: %s\n", text);
-  return cli_exit_status (err);
+  return cli_exit_status (owned);
 }
 
 int

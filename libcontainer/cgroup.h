@@ -48,6 +48,7 @@ struct cgroup_plan
 int cgroup_plan (const struct spec *s, const char *id, enum cgroup_manager m,
                  struct cgroup_plan *out, struct casco_error **err);
 void cgroup_plan_clear (struct cgroup_plan *p);
+#define _cleanup_cgroup_plan_ __attribute__ ((cleanup (cgroup_plan_clear)))
 
 /* Create the cgroup and apply resources; *fd is an O_DIRECTORY|O_CLOEXEC fd
    of it.  On failure nothing is left (the directory is removed). */

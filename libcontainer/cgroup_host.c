@@ -175,7 +175,7 @@ cgroup_open_mount (int *fd, struct casco_error **err)
 {
   const struct host_v2 *h = cgroup_probe_host ();
   if (h->mountpoint == NULL)
-    return casco_error_set (err, 0, "cgroup v2 is not available: %s", h->why_not);
+    return casco_error_set_kind (err, CASCO_ERR_HOST_UNSUPPORTED, 0, "cgroup v2 is not available: %s", h->why_not);
   *fd = open (h->mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (*fd < 0)
     return casco_error_set (err, errno, "open the cgroup2 mount `%s`", h->mountpoint);

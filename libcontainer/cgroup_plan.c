@@ -157,7 +157,7 @@ cgroup_plan_decide (const struct spec *s, const char *id, enum cgroup_manager m,
   if (!v2_usable)
     {
       if (limit)
-        return casco_error_config (err, limit, "cgroup v2 is required for resource limits (%s), so this host "
+        return casco_error_config_kind (err, CASCO_ERR_HOST_UNSUPPORTED, limit, "cgroup v2 is required for resource limits (%s), so this host "
                                    "cannot enforce any. Either run this container without limits: remove "
                                    "them from linux.resources (or pass --cgroup-manager disabled, which ignores "
                                    "them) and use --policy baseline, since strict requires enforced limits; or "

@@ -303,6 +303,7 @@ await_report (int fd, const struct notify_target *t, struct casco_error **err)
         case SYNC_ERROR:
           casco_error_set (err, 0, "%s", r.m.text);
           (*err)->errno_ = r.m.errno_;
+          (*err)->kind = casco_error_kind_from_int (r.m.value);
           return -1;
         default:
           if (r.fd >= 0)
@@ -495,6 +496,7 @@ drive_init (int sync_fd, pid_t *c1, const struct init_config *c, pid_t *init_pid
         case SYNC_ERROR:
           casco_error_set (err, 0, "%s", m.text);
           (*err)->errno_ = m.errno_;
+          (*err)->kind = casco_error_kind_from_int (m.value);
           return -1;
         default:
           return casco_error_set (err, 0, "container init: unexpected message %d", m.type);
@@ -786,7 +788,7 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
   l->cgroup_path = NULL;
   l->config = NULL;
   if (!state_id_valid (id))
-    return casco_error_set (err, 0, "invalid container id format \"%s\": use letters, digits, "
+    return casco_error_set_kind (err, CASCO_ERR_INVALID_ARGUMENT, 0, "invalid container id format \"%s\": use letters, digits, "
                                     "'_', '+', '-' and '.'", id ? id : "");
   _cleanup_free_ char *bundle = NULL;
   _cleanup_close_ int bundle_fd = -1;
@@ -878,7 +880,7 @@ container_open (const struct casco_context *ctx, const char *id, int *rootfd, in
                 struct container_state *st, struct casco_error **err)
 {
   if (!state_id_valid (id))
-    return casco_error_set (err, 0, "invalid container id format \"%s\"", id ? id : "");
+    return casco_error_set_kind (err, CASCO_ERR_INVALID_ARGUMENT, 0, "invalid container id format \"%s\"", id ? id : "");
   *rootfd = open (root_of (ctx), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (*rootfd < 0)
     {
@@ -891,11 +893,11 @@ container_open (const struct casco_context *ctx, const char *id, int *rootfd, in
   if (state_read (*dirfd, st, err) < 0)
     {
       /* No state.json: a create is in progress (it holds the lock) or died. */
-      if (*err && strstr ((*err)->msg, "No such file"))
+      if (*err && (*err)->errno_ == ENOENT)
         {
           casco_error_free (*err);
           *err = NULL;
-          return casco_error_set (err, 0, "container \"%s\" does not exist (creation did not finish)", id);
+          return casco_error_set_kind (err, CASCO_ERR_UNFINISHED, 0, "container \"%s\" does not exist (creation did not finish)", id);
         }
       return -1;
     }
@@ -983,12 +985,12 @@ start_locked (int dirfd, const struct container_state *st, struct casco_error **
         return 0;
       }
     case CONTAINER_STOPPED:
-      return casco_error_set (err, 0, "cannot start a container that has stopped");
+      return casco_error_set_kind (err, CASCO_ERR_WRONG_STATE, 0, "cannot start a container that has stopped");
     case CONTAINER_CREATING:
-      return casco_error_set (err, 0, "cannot start container %s: its creation did not finish "
+      return casco_error_set_kind (err, CASCO_ERR_UNFINISHED, 0, "cannot start container %s: its creation did not finish "
                                       "(delete --force removes it)", st->id);
     default:
-      return casco_error_set (err, 0, "cannot start an already running container");
+      return casco_error_set_kind (err, CASCO_ERR_WRONG_STATE, 0, "cannot start an already running container");
     }
 }
 
@@ -1383,7 +1385,7 @@ kill_state (const struct container_state *st, int sig, bool all, struct casco_er
 {
   _cleanup_close_ int pidfd = open_init_pidfd (st);
   if (pidfd < 0)
-    return casco_error_set (err, 0, "container not running");
+    return casco_error_set_kind (err, CASCO_ERR_NOT_RUNNING, 0, "container not running");
   /* --all: the cgroup knows every process; without one, the pid namespace */
   if (all && st->cgroup_path[0])
     {
@@ -1399,7 +1401,7 @@ kill_state (const struct container_state *st, int sig, bool all, struct casco_er
       if (errno == ESRCH && all)
         return 0;
       if (errno == ESRCH)
-        return casco_error_set (err, 0, "container not running");
+        return casco_error_set_kind (err, CASCO_ERR_NOT_RUNNING, 0, "container not running");
       return casco_error_set (err, errno, "send signal %d to container init", sig);
     }
   return 0;
@@ -1416,7 +1418,7 @@ container_kill (const struct casco_context *ctx, const char *id, int sig, bool a
   if (container_open (ctx, id, &rootfd, &dirfd, &st, err) == 0)
     {
       if (st.status == CONTAINER_STOPPED || st.status == CONTAINER_CREATING)
-        casco_error_set (err, 0, "container not running");
+        casco_error_set_kind (err, CASCO_ERR_NOT_RUNNING, 0, "container not running");
       else
         rc = kill_state (&st, sig, all, err);
     }
@@ -1461,7 +1463,7 @@ container_delete (const struct casco_context *ctx, const char *id, bool force,
       container_state_clear (&st);
       /* A create that died before writing state leaves only a directory:
          delete --force clears it. */
-      if (force && dirfd >= 0 && *err && strstr ((*err)->msg, "creation did not finish"))
+      if (force && dirfd >= 0 && *err && casco_error_is (*err, CASCO_ERR_UNFINISHED))
         {
           casco_error_free (*err);
           *err = NULL;
@@ -1469,7 +1471,7 @@ container_delete (const struct casco_context *ctx, const char *id, bool force,
         }
       /* As runc: an engine cleaning up after a failed or finished run
          force-deletes whatever may be left; nothing left is success. */
-      if (force && *err && (*err)->errno_ == ENOENT)
+      if (force && casco_error_is (*err, CASCO_ERR_NOT_FOUND))
         {
           casco_error_free (*err);
           *err = NULL;
@@ -1483,7 +1485,7 @@ container_delete (const struct casco_context *ctx, const char *id, bool force,
       state_probe (dirfd, &st);
       bool must_kill = st.status != CONTAINER_STOPPED && st.status != CONTAINER_CREATING;
       if (must_kill && st.status != CONTAINER_CREATED && !force)
-        casco_error_set (err, 0, "cannot delete container %s that is not stopped: %s", id,
+        casco_error_set_kind (err, CASCO_ERR_WRONG_STATE, 0, "cannot delete container %s that is not stopped: %s", id,
                          container_status_name (st.status));
       else if (!must_kill || kill_and_wait (&st, err) == 0)
         {
@@ -1527,7 +1529,7 @@ ns_plan_for_exec (pid_t pid, int pidfd, struct ns_plan *plan, struct casco_error
         return casco_error_set (err, errno, "open %s", theirs);
     }
   if (sys_pidfd_send_signal (pidfd, 0, NULL, 0) < 0)
-    return casco_error_set (err, 0, "container not running");
+    return casco_error_set_kind (err, CASCO_ERR_NOT_RUNNING, 0, "container not running");
   return 0;
 }
 
@@ -1708,12 +1710,12 @@ container_exec (const struct casco_context *ctx, const char *id, const struct ex
   if (pidfd < 0)
     {
       container_state_clear (&st);
-      return casco_error_set (err, 0, "cannot exec in a stopped container");
+      return casco_error_set_kind (err, CASCO_ERR_NOT_RUNNING, 0, "cannot exec in a stopped container");
     }
   if (st.status == CONTAINER_PAUSED)
     {
       container_state_clear (&st);
-      return casco_error_set (err, 0, "cannot exec in a paused container (resume it first)");
+      return casco_error_set_kind (err, CASCO_ERR_WRONG_STATE, 0, "cannot exec in a paused container (resume it first)");
     }
   sigset_t old_mask;
   if (!o->detach)

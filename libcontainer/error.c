@@ -1,4 +1,4 @@
-/* The single error type: errno + message (+ JSON path for config errors). */
+/* The single error type: kind + errno + message (+ JSON path for config errors). */
 #include <stdio.h>
 #include <string.h>
 
@@ -7,8 +7,9 @@
 
 #define ERROR_MSG_MAX 512
 
-__attribute__ ((format (printf, 4, 0))) static int
-error_setv (struct casco_error **err, int errno_, const char *json_path, const char *fmt, va_list ap)
+__attribute__ ((format (printf, 5, 0))) static int
+error_setv (struct casco_error **err, enum casco_error_kind kind, int errno_, const char *json_path,
+            const char *fmt, va_list ap)
 {
   if (err == NULL)
     return -1;
@@ -28,6 +29,7 @@ error_setv (struct casco_error **err, int errno_, const char *json_path, const c
       text = cut;
     }
   struct casco_error *e = xmalloc0 (sizeof *e);
+  e->kind = kind;
   e->errno_ = errno_;
   e->json_path = json_path ? xstrdup (json_path) : NULL;
   e->msg = errno_ ? xasprintf ("%s: %s", text, strerror (errno_)) : steal_pointer (&text);
@@ -40,7 +42,17 @@ casco_error_set (struct casco_error **err, int errno_, const char *fmt, ...)
 {
   va_list ap;
   va_start (ap, fmt);
-  error_setv (err, errno_, NULL, fmt, ap);
+  error_setv (err, CASCO_ERR_INTERNAL, errno_, NULL, fmt, ap);
+  va_end (ap);
+  return -1;
+}
+
+int
+casco_error_set_kind (struct casco_error **err, enum casco_error_kind kind, int errno_, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  error_setv (err, kind, errno_, NULL, fmt, ap);
   va_end (ap);
   return -1;
 }
@@ -50,9 +62,39 @@ casco_error_config (struct casco_error **err, const char *json_path, const char 
 {
   va_list ap;
   va_start (ap, fmt);
-  error_setv (err, 0, json_path, fmt, ap);
+  error_setv (err, CASCO_ERR_CONFIG, 0, json_path, fmt, ap);
   va_end (ap);
   return -1;
+}
+
+int
+casco_error_config_kind (struct casco_error **err, enum casco_error_kind kind, const char *json_path,
+                         const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  error_setv (err, kind, 0, json_path, fmt, ap);
+  va_end (ap);
+  return -1;
+}
+
+const char *
+casco_error_kind_name (enum casco_error_kind kind)
+{
+  switch (kind)
+    {
+    case CASCO_ERR_INTERNAL: return "internal";
+    case CASCO_ERR_INVALID_ARGUMENT: return "invalid-argument";
+    case CASCO_ERR_NOT_FOUND: return "not-found";
+    case CASCO_ERR_UNFINISHED: return "unfinished";
+    case CASCO_ERR_EXISTS: return "exists";
+    case CASCO_ERR_NOT_RUNNING: return "not-running";
+    case CASCO_ERR_WRONG_STATE: return "wrong-state";
+    case CASCO_ERR_CONFIG: return "config";
+    case CASCO_ERR_POLICY: return "policy";
+    case CASCO_ERR_HOST_UNSUPPORTED: return "host-unsupported";
+    }
+  return "unknown";
 }
 
 int

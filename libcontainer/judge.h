@@ -37,6 +37,7 @@ struct judge_input
 /* Open what s names on this host (relative bind sources from bundle_fd). */
 int judge_open (const struct spec *s, int bundle_fd, struct judge_input *in, struct casco_error **err);
 void judge_close (struct judge_input *in);
+#define _cleanup_judge_input_ __attribute__ ((cleanup (judge_close)))
 /* audit: the same, but a bind source or namespace path missing on this
    host is not an error: it is left unjudged and said in *notes. */
 int judge_open_lenient (const struct spec *s, int bundle_fd, struct judge_input *in, char ***notes,

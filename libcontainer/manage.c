@@ -22,7 +22,7 @@ open_with_cgroup (const struct casco_context *ctx, const char *id, bool need_ali
   if (container_open (ctx, id, &rootfd, &dirfd, st, err) < 0)
     return -1;
   if (need_alive && (st->status == CONTAINER_STOPPED || st->status == CONTAINER_CREATING))
-    return casco_error_set (err, 0, "container not running");
+    return casco_error_set_kind (err, CASCO_ERR_NOT_RUNNING, 0, "container not running");
   if (st->cgroup_path == NULL || st->cgroup_path[0] == '\0')
     return casco_error_set (err, 0, "container %s has no cgroup (created without cgroup v2 or "
                                     "with --cgroup-manager disabled)", id);
@@ -37,7 +37,7 @@ container_pause (const struct casco_context *ctx, const char *id, struct casco_e
   if (open_with_cgroup (ctx, id, true, &st, err) == 0)
     {
       if (st.status != CONTAINER_RUNNING && st.status != CONTAINER_CREATED)
-        casco_error_set (err, 0, "container not running");
+        casco_error_set_kind (err, CASCO_ERR_NOT_RUNNING, 0, "container not running");
       else
         rc = cgroup_freeze (st.cgroup_path, true, err);
     }
@@ -53,7 +53,7 @@ container_resume (const struct casco_context *ctx, const char *id, struct casco_
   if (open_with_cgroup (ctx, id, true, &st, err) == 0)
     {
       if (st.status != CONTAINER_PAUSED)
-        casco_error_set (err, 0, "container not paused");
+        casco_error_set_kind (err, CASCO_ERR_WRONG_STATE, 0, "container not paused");
       else
         rc = cgroup_freeze (st.cgroup_path, false, err);
     }

@@ -33,6 +33,7 @@ struct host_objects;
 int mount_bind_trees (const struct spec *s, const struct host_objects *sources, bool nodev, int **trees,
                       struct casco_error **err);
 void mount_bind_trees_freep (int **trees);
+#define _cleanup_bind_trees_ __attribute__ ((cleanup (mount_bind_trees_freep)))
 
 /* Perform mounts[index]. */
 int mount_perform (const struct mount_env *env, const struct spec_mount *m, size_t index,

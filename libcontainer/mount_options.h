@@ -70,6 +70,7 @@ struct mount_plan
 int mount_plan_build (const struct spec_mount *m, size_t index, struct mount_plan *out,
                       struct casco_error **err);
 void mount_plan_clear (struct mount_plan *p);
+#define _cleanup_mount_plan_ __attribute__ ((cleanup (mount_plan_clear)))
 
 /* What a bind made from p ends as, once its attributes are applied in the
    order the mount applies them (top-level words, then "ro" over an rbind's

@@ -437,7 +437,7 @@ policy_enforce (const struct spec *s, enum policy_level level, const struct poli
       free (ids);
       ids = more;
     }
-  return casco_error_set (err, 0, "config refused by policy %s: %zu finding%s: %s (`casco audit --policy %s` "
+  return casco_error_set_kind (err, CASCO_ERR_POLICY, 0, "config refused by policy %s: %zu finding%s: %s (`casco audit --policy %s` "
                           "explains them)",
                           name, refused, refused == 1 ? "" : "s", ids, name);
 }

@@ -33,7 +33,7 @@ _Noreturn static void
 child_fail (int sync_fd, struct casco_error *err)
 {
   _cleanup_free_ char *text = casco_error_text (err);
-  sync_send (sync_fd, SYNC_ERROR, 0, err ? err->errno_ : 0, text);
+  sync_send (sync_fd, SYNC_ERROR, err ? (int) err->kind : 0, err ? err->errno_ : 0, text);
   _exit (1);
 }
 
@@ -310,7 +310,7 @@ _Noreturn static void
 report_fail (int report_fd, struct casco_error *err)
 {
   _cleanup_free_ char *text = casco_error_text (err);
-  sync_send (report_fd, SYNC_ERROR, 0, err ? err->errno_ : 0, text);
+  sync_send (report_fd, SYNC_ERROR, err ? (int) err->kind : 0, err ? err->errno_ : 0, text);
   _exit (127);
 }
 

@@ -48,6 +48,7 @@ uint64_t signals_ignored (void);
 
 /* Free what the parent prepared for the child (fds, env, filter). */
 void init_config_release (struct init_config *c);
+#define _cleanup_init_config_ __attribute__ ((cleanup (init_config_release)))
 
 /* Runs in the first child; never returns. */
 _Noreturn void init_stage1 (struct init_config *c);

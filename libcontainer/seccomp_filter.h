@@ -29,6 +29,7 @@ int seccomp_compile (const struct spec_seccomp *s, struct seccomp_program *out,
    the program has NOTIFY rules, else -1. */
 int seccomp_install (const struct seccomp_program *p, int *listener_fd, struct casco_error **err);
 void seccomp_program_clear (struct seccomp_program *p);
+#define _cleanup_seccomp_program_ __attribute__ ((cleanup (seccomp_program_clear)))
 
 /* Run a program over one syscall as the kernel would: the SECCOMP_RET_*
    value it returns, or SECCOMP_RUN_INVALID for an instruction a seccomp

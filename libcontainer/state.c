@@ -69,7 +69,7 @@ state_dir_create (int rootfd, const char *id, int *dirfd, struct casco_error **e
   if (mkdirat (rootfd, id, 0700) < 0)
     {
       if (errno == EEXIST)
-        return casco_error_set (err, 0, "container \"%s\" already exists", id);
+        return casco_error_set_kind (err, CASCO_ERR_EXISTS, 0, "container \"%s\" already exists", id);
       return casco_error_set (err, errno, "create state directory for \"%s\"", id);
     }
   *dirfd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -81,7 +81,7 @@ state_dir_create (int rootfd, const char *id, int *dirfd, struct casco_error **e
 int
 state_error_no_container (struct casco_error **err, const char *id)
 {
-  casco_error_set (err, 0, "container \"%s\" does not exist", id);
+  casco_error_set_kind (err, CASCO_ERR_NOT_FOUND, 0, "container \"%s\" does not exist", id);
   (*err)->errno_ = ENOENT;
   return -1;
 }
@@ -90,7 +90,7 @@ int
 state_dir_open (int rootfd, const char *id, int *dirfd, struct casco_error **err)
 {
   if (!state_id_valid (id))
-    return casco_error_set (err, 0, "invalid container id format \"%s\"", id);
+    return casco_error_set_kind (err, CASCO_ERR_INVALID_ARGUMENT, 0, "invalid container id format \"%s\"", id);
   *dirfd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (*dirfd < 0)
     {

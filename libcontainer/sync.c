@@ -93,6 +93,7 @@ sync_expect (int fd, int type, struct sync_msg *m, struct casco_error **err)
       /* The child already formatted "what: strerror"; keep errno for callers. */
       casco_error_set (err, 0, "%s", m->text);
       (*err)->errno_ = m->errno_;
+      (*err)->kind = casco_error_kind_from_int (m->value);
       return -1;
     }
   if (m->type != type)

@@ -15,7 +15,7 @@ enum sync_type
   SYNC_READY,           /* init -> parent: set up, waiting for start */
   SYNC_COMMIT,          /* parent -> init: state saved, you may outlive me */
   SYNC_UNUSED,          /* was ACK: kept so later values stay those an older init expects */
-  SYNC_ERROR,           /* child -> parent: errno_ + text */
+  SYNC_ERROR,           /* child -> parent: errno_ + text, value = the error's kind */
   SYNC_HOOKS,           /* init -> parent: mounts done, run prestart/createRuntime */
   SYNC_HOOKS_DONE,      /* parent -> init: value = the init's pid as the host sees it */
   SYNC_SECCOMP_FD,      /* child -> parent: the seccomp notify fd rides along (SCM_RIGHTS) */

@@ -36,6 +36,8 @@ extern const struct cli_command cmd_spec, cmd_create, cmd_start, cmd_run, cmd_st
 int cli_log_setup (struct cli *cli);
 /* Print err, free it, return the exit status for a failed command (1). */
 int cli_fail (struct cli *cli, struct casco_error *err);
+/* The exit status for an error of err's kind (exit_status.c). */
+int cli_exit_status (const struct casco_error *err);
 /* Usage error in a command's arguments: message + hint, exit status 1. */
 int cli_usage_error (struct cli *cli, const struct cli_command *cmd, const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));

@@ -54,32 +54,29 @@ run_events (struct cli *cli, int argc, char **argv)
   if (cli_need_args (cli, &cmd_events, argc, 1, 1) < 0)
     return 1;
   const char *id = argv[optind];
-  struct casco_error *err = NULL;
   uint64_t ooms = 0;
-  if (!once && container_oom_count (&cli->ctx, id, &ooms, &err) < 0)
-    return cli_fail (cli, err);
+  struct casco_error *oom_err = NULL;
+  if (!once && container_oom_count (&cli->ctx, id, &ooms, &oom_err) < 0)
+    return cli_fail (cli, oom_err);
   for (;;)
     {
-      char *json = NULL;
+      _cleanup_free_ char *json = NULL;
+      _cleanup_error_ struct casco_error *err = NULL;
       if (container_stats_json (&cli->ctx, id, &json, &err) < 0)
         {
           /* the container going away ends a stream normally */
-          if (!once && strstr (err->msg, "not running"))
-            {
-              casco_error_free (err);
-              return 0;
-            }
-          return cli_fail (cli, err);
+          if (!once && casco_error_is (err, CASCO_ERR_NOT_RUNNING))
+            return 0;
+          return cli_fail (cli, steal_pointer (&err));
         }
       printf ("%s\n", json);
-      free (json);
       if (once)
         return 0;
+      /* a count that cannot be read now is read again next round */
+      _cleanup_error_ struct casco_error *ignored = NULL;
       uint64_t now = ooms;
-      if (container_oom_count (&cli->ctx, id, &now, &err) == 0 && now > ooms)
+      if (container_oom_count (&cli->ctx, id, &now, &ignored) == 0 && now > ooms)
         printf ("{\"type\":\"oom\",\"id\":\"%s\"}\n", id);
-      casco_error_free (err);
-      err = NULL;
       ooms = now;
       fflush (stdout);
       nanosleep (&interval, NULL);

@@ -10,7 +10,7 @@ enum { OPT_CONSOLE_SOCKET = 1000, OPT_PID_FILE, OPT_CWD, OPT_NO_NEW_PRIVS, OPT_P
        OPT_PROCESS_LABEL, OPT_APPARMOR, OPT_CGROUP, OPT_IGNORE_PAUSED, OPT_EXPLAIN };
 
 static int
-parse_gids (const char *text, struct exec_options *o)
+parse_gids (const char *text, uint32_t **gids, size_t *n)
 {
   /* "-g 10,20" and repeated "-g 10 -g 20" both work, as in runc */
   _cleanup_free_ char *copy = xstrdup (text);
@@ -20,8 +20,8 @@ parse_gids (const char *text, struct exec_options *o)
       long v;
       if (parse_long (t, &v) < 0 || v < 0 || v > 4294967294L)
         return -1;
-      o->additional_gids = xrealloc (o->additional_gids, (o->n_additional_gids + 1) * sizeof (uint32_t));
-      o->additional_gids[o->n_additional_gids++] = (uint32_t) v;
+      *gids = xrealloc (*gids, (*n + 1) * sizeof (uint32_t));
+      (*gids)[(*n)++] = (uint32_t) v;
     }
   return 0;
 }
@@ -54,6 +54,7 @@ run_exec (struct cli *cli, int argc, char **argv)
   _cleanup_strv_ char **env = NULL;
   _cleanup_strv_ char **caps = NULL;
   _cleanup_free_ uint32_t *gids = NULL;
+  size_t n_gids = 0;
   long n;
   int c;
   while ((c = cli_getopt (cli, &cmd_exec, argc, argv, "+p:tde:u:g:c:h", options)) != -1)
@@ -73,12 +74,8 @@ run_exec (struct cli *cli, int argc, char **argv)
           break;
         case 'u': o.user = optarg; break;
         case 'g':
-          if (parse_gids (optarg, &o) < 0)
-            {
-              free (o.additional_gids);
-              return cli_usage_error (cli, &cmd_exec, "--additional-gids \"%s\": expected numbers", optarg);
-            }
-          gids = o.additional_gids;
+          if (parse_gids (optarg, &gids, &n_gids) < 0)
+            return cli_usage_error (cli, &cmd_exec, "--additional-gids \"%s\": expected numbers", optarg);
           break;
         case 'c': caps = strv_append (caps, optarg); break;
         case OPT_NO_NEW_PRIVS: o.no_new_privs = true; break;
@@ -102,6 +99,8 @@ run_exec (struct cli *cli, int argc, char **argv)
     return cli_usage_error (cli, &cmd_exec, "requires a command (or --process FILE)");
   o.env = env;
   o.caps = caps;
+  o.additional_gids = gids;
+  o.n_additional_gids = n_gids;
   o.args = argv + optind + 1;
   struct casco_error *err = NULL;
   int exit_code = 0;

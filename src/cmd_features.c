@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "casco/features.h"
+#include "casco/util.h"
 #include "cli.h"
 
 static int
@@ -19,9 +20,8 @@ run_features (struct cli *cli, int argc, char **argv)
     }
   if (cli_need_args (cli, &cmd_features, argc, 0, 0) < 0)
     return 1;
-  char *json = features_json (cli->ctx.policy);
+  _cleanup_free_ char *json = features_json (cli->ctx.policy);
   printf ("%s\n", json);
-  free (json);
   return 0;
 }
 

@@ -6,6 +6,22 @@
 #include "casco/util.h"
 #include "cli.h"
 
+/* container_list's array: every state in it is cleared, then the array. */
+struct state_list
+{
+  struct container_state *v;
+  size_t n;
+};
+
+static void
+state_list_clear (struct state_list *l)
+{
+  for (size_t i = 0; i < l->n; i++)
+    container_state_clear (&l->v[i]);
+  free (l->v);
+}
+#define _cleanup_state_list_ __attribute__ ((cleanup (state_list_clear)))
+
 static void
 print_row (const char *const cells[6], const size_t width[6])
 {
@@ -85,20 +101,16 @@ run_list (struct cli *cli, int argc, char **argv)
   if (cli_need_args (cli, &cmd_list, argc, 0, 0) < 0)
     return 1;
   struct casco_error *err = NULL;
-  struct container_state *v = NULL;
-  size_t n = 0;
-  if (container_list (&cli->ctx, &v, &n, &err) < 0)
+  _cleanup_state_list_ struct state_list l = { 0 };
+  if (container_list (&cli->ctx, &l.v, &l.n, &err) < 0)
     return cli_fail (cli, err);
   if (quiet)
-    for (size_t i = 0; i < n; i++)
-      printf ("%s\n", v[i].id);
+    for (size_t i = 0; i < l.n; i++)
+      printf ("%s\n", l.v[i].id);
   else if (strcmp (format, "json") == 0)
-    print_json (v, n);
+    print_json (l.v, l.n);
   else
-    print_table (v, n);
-  for (size_t i = 0; i < n; i++)
-    container_state_clear (&v[i]);
-  free (v);
+    print_table (l.v, l.n);
   return 0;
 }
 

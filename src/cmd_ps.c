@@ -61,7 +61,7 @@ run_ps (struct cli *cli, int argc, char **argv)
   if (argc - optind < 1)
     return cli_usage_error (cli, &cmd_ps, "requires a container id");
   struct casco_error *err = NULL;
-  pid_t *pids = NULL;
+  _cleanup_free_ pid_t *pids = NULL;
   size_t n = 0;
   if (container_pids (&cli->ctx, argv[optind], &pids, &n, &err) < 0)
     return cli_fail (cli, err);
@@ -78,7 +78,6 @@ run_ps (struct cli *cli, int argc, char **argv)
       for (size_t i = 0; i < n; i++)
         print_process (pids[i]);
     }
-  free (pids);
   return 0;
 }
 

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "casco/state.h"
+#include "casco/util.h"
 #include "cli.h"
 
 static int
@@ -19,13 +21,11 @@ run_state (struct cli *cli, int argc, char **argv)
   if (cli_need_args (cli, &cmd_state, argc, 1, 1) < 0)
     return 1;
   struct casco_error *err = NULL;
-  struct container_state st = { 0 };
+  _cleanup_container_state_ struct container_state st = { 0 };
   if (container_state (&cli->ctx, argv[optind], &st, &err) < 0)
     return cli_fail (cli, err);
-  char *json = state_to_public_json (&st);
+  _cleanup_free_ char *json = state_to_public_json (&st);
   printf ("%s\n", json);
-  free (json);
-  container_state_clear (&st);
   return 0;
 }
 

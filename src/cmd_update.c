@@ -63,6 +63,14 @@ parse_u64 (const char *s, uint64_t *out)
   return 0;
 }
 
+/* A flag given twice: the last one wins (its value replaces the earlier copy). */
+static void
+set_string (char **slot, const char *value)
+{
+  free (*slot);
+  *slot = xstrdup (value);
+}
+
 static int
 read_resources (const char *file, struct spec_resources *r, struct casco_error **err)
 {
@@ -101,8 +109,8 @@ run_update (struct cli *cli, int argc, char **argv)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  __attribute__ ((cleanup (spec_resources_clear))) struct spec_resources r = { 0 };
-  struct spec_resources flags = { 0 };
+  _cleanup_spec_resources_ struct spec_resources from_file = { 0 };
+  _cleanup_spec_resources_ struct spec_resources flags = { 0 };
   const char *file = NULL;
   bool any_flag = false;
   int64_t i64;
@@ -154,13 +162,11 @@ run_update (struct cli *cli, int argc, char **argv)
           break;
         case OPT_CPUSET_CPUS:
           flags.has_cpu = true;
-          free (flags.cpu.cpus);
-          flags.cpu.cpus = xstrdup (optarg);
+          set_string (&flags.cpu.cpus, optarg);
           break;
         case OPT_CPUSET_MEMS:
           flags.has_cpu = true;
-          free (flags.cpu.mems);
-          flags.cpu.mems = xstrdup (optarg);
+          set_string (&flags.cpu.mems, optarg);
           break;
         case OPT_MEMORY:
           if ((bad = parse_bytes (optarg, &i64) < 0)) break;
@@ -183,43 +189,21 @@ run_update (struct cli *cli, int argc, char **argv)
           flags.pids_limit = l;
           break;
         case OPT_KERNEL_MEMORY: case OPT_KERNEL_MEMORY_TCP: case OPT_L3: case OPT_MEMBW:
-          free (flags.cpu.cpus);
-          free (flags.cpu.mems);
           return cli_usage_error (cli, &cmd_update, "%s cannot be set on cgroup v2 (or Intel RDT) "
                                   "by casco", argv[optind - 1]);
         case 'h': cli_print_help (&cmd_update); return 0;
-        default:
-          free (flags.cpu.cpus);
-          free (flags.cpu.mems);
-          return 1;
+        default: return 1;
         }
       if (bad)
-        {
-          free (flags.cpu.cpus);
-          free (flags.cpu.mems);
-          return cli_usage_error (cli, &cmd_update, "%s: invalid value \"%s\"", argv[optind - 2], optarg);
-        }
+        return cli_usage_error (cli, &cmd_update, "%s: invalid value \"%s\"", argv[optind - 2], optarg);
     }
   if (cli_need_args (cli, &cmd_update, argc, 1, 1) < 0)
-    {
-      free (flags.cpu.cpus);
-      free (flags.cpu.mems);
-      return 1;
-    }
+    return 1;
   if (file && any_flag)
-    {
-      free (flags.cpu.cpus);
-      free (flags.cpu.mems);
-      return cli_usage_error (cli, &cmd_update, "use either --resources or the single flags, not both");
-    }
-  if (file)
-    {
-      if (read_resources (file, &r, &err) < 0)
-        return cli_fail (cli, err);
-    }
-  else
-    r = flags;   /* r owns the strings now */
-  if (container_update (&cli->ctx, argv[optind], &r, &err) < 0)
+    return cli_usage_error (cli, &cmd_update, "use either --resources or the single flags, not both");
+  if (file && read_resources (file, &from_file, &err) < 0)
+    return cli_fail (cli, err);
+  if (container_update (&cli->ctx, argv[optind], file ? &from_file : &flags, &err) < 0)
     return cli_fail (cli, err);
   return 0;
 }

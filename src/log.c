@@ -97,27 +97,27 @@ cli_log_setup (struct cli *cli)
 int
 cli_fail (struct cli *cli, struct casco_error *err)
 {
-  _cleanup_free_ char *text = casco_error_text (err);
+  _cleanup_error_ struct casco_error *owned = err;   /* cli_fail takes err */
+  _cleanup_free_ char *text = casco_error_text (owned);
   write_line (CASCO_LOG_ERROR, text);
   /* An engine reads --log; a person reads stderr: give both, like runc. */
   if (!log_is_stderr)
     fprintf (stderr, "casco: %s\n", text);
-  casco_error_free (err);
-  return 1;
+  return cli_exit_status (owned);
 }
 
 int
 cli_usage_error (struct cli *cli, const struct cli_command *cmd, const char *fmt, ...)
 {
-  char *msg;
+  _cleanup_free_ char *msg = NULL;
   va_list ap;
   va_start (ap, fmt);
   if (vasprintf (&msg, fmt, ap) < 0)
     abort ();
   va_end (ap);
   struct casco_error *err = NULL;
-  casco_error_set (&err, 0, "%s: %s (see `casco %s --help`)", cmd->name, msg, cmd->name);
-  free (msg);
+  casco_error_set_kind (&err, CASCO_ERR_INVALID_ARGUMENT, 0, "%s: %s (see `casco %s --help`)", cmd->name, msg,
+                        cmd->name);
   return cli_fail (cli, err);
 }
 

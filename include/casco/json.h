@@ -15,6 +15,9 @@ typedef struct json_node json_node;   /* opaque: a node of a parsed tree */
 /* Parse text; on error *err says where ("invalid JSON: ... at line N"). */
 int json_parse (const char *text, size_t len, json_node **root, struct casco_error **err);
 void json_free (json_node *root);
+static inline void json_node_freep (json_node **n) { json_free (*n); *n = NULL; }
+/* A parsed tree freed when the variable goes out of scope. */
+#define _cleanup_json_ __attribute__ ((cleanup (json_node_freep)))
 
 enum json_type { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT };
 enum json_type json_type_of (const json_node *n);

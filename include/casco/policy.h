@@ -107,6 +107,7 @@ const struct policy_rule *policy_rule_find (const char *id);
 size_t policy_check (const struct spec *s, enum policy_level level, const struct policy_options *opts,
                      struct policy_findings *out);
 void policy_findings_clear (struct policy_findings *f);
+#define _cleanup_policy_findings_ __attribute__ ((cleanup (policy_findings_clear)))
 
 const char *policy_level_name (enum policy_level level);        /* "strict" */
 int policy_level_from_name (const char *name);                  /* -1 when unknown */

@@ -332,18 +332,23 @@ int spec_load_text (int dirfd, struct spec **out, char **text, size_t *len,
                     struct casco_error **err);
 void spec_free (struct spec *s);
 static inline void spec_freep (struct spec **s) { spec_free (*s); *s = NULL; }
+#define _cleanup_spec_ __attribute__ ((cleanup (spec_freep)))
 
 /* Parse just a process object (exec --process FILE).  Error paths are
    relative to that object ("user.uid"); the caller names the file. */
 int spec_parse_process (const char *json, size_t len, struct spec_process **out,
                         struct casco_error **err);
 void spec_process_free (struct spec_process *p);
+static inline void spec_process_freep (struct spec_process **p) { spec_process_free (*p); *p = NULL; }
+#define _cleanup_spec_process_ __attribute__ ((cleanup (spec_process_freep)))
 
 /* Parse a bare LinuxSeccomp object (the built-in default profile, a
    profile file).  Error paths are relative to that object ("syscalls[3]"). */
 int spec_parse_seccomp (const char *json, size_t len, struct spec_seccomp **out,
                         struct casco_error **err);
 void spec_seccomp_free (struct spec_seccomp *sc);
+static inline void spec_seccomp_freep (struct spec_seccomp **sc) { spec_seccomp_free (*sc); *sc = NULL; }
+#define _cleanup_spec_seccomp_ __attribute__ ((cleanup (spec_seccomp_freep)))
 
 /* Structural checks: required fields, known enum values, ociVersion major 1,
    absolute paths where required.  Errors name the JSON path. */
@@ -359,6 +364,8 @@ const struct spec_namespace *spec_find_namespace (const struct spec *s, enum spe
 int spec_parse_resources (const char *json, size_t len, struct spec_resources *out,
                           struct casco_error **err);
 void spec_resources_clear (struct spec_resources *r);
+/* On a struct spec_resources value (not a pointer): cleared at scope end. */
+#define _cleanup_spec_resources_ __attribute__ ((cleanup (spec_resources_clear)))
 
 /* The hardened config.json `casco spec` writes (caller frees). */
 char *spec_default_json (bool rootless);

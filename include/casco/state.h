@@ -86,6 +86,8 @@ int state_dir_remove (int rootfd, const char *id, struct casco_error **err);
 /* runc-shaped JSON (pretty) for `state` and `list --format json`. */
 char *state_to_public_json (const struct container_state *st);
 void container_state_clear (struct container_state *st);
+/* On a struct container_state value: cleared at scope end. */
+#define _cleanup_container_state_ __attribute__ ((cleanup (container_state_clear)))
 
 /* Start time of pid from /proc, 0 when the process is gone or a zombie. */
 uint64_t proc_start_time (pid_t pid);

@@ -1,7 +1,7 @@
 /* casco — what the rule families of the operator policy share (private to
    policy_rules*.c): the state of one check, add_fix that records a
    finding, the namespace lookups several families need, and each
-   family's entry point, which policy_check (policy_rules.c) calls in
+   family's entry point, which policy_check (policy_check.c) calls in
    table order. */
 #ifndef CASCO_POLICY_RULES_H
 #define CASCO_POLICY_RULES_H

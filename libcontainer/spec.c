@@ -12,7 +12,6 @@
    freeing.  The sections are parsed in spec_process.c, spec_mounts.c,
    spec_resources.c and spec_linux.c, with the typed member access of
    spec_read.c. */
-#include <sched.h>
 #include <string.h>
 
 #include "casco/error.h"
@@ -20,66 +19,6 @@
 #include "casco/spec.h"
 #include "casco/util.h"
 #include "spec_read.h"
-
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
-/* ---- name tables ------------------------------------------------------ */
-
-static const struct
-{
-  const char *name;         /* as in config.json */
-  const char *proc;         /* as in /proc/PID/ns/ */
-  int flag;
-} ns_table[SPEC_NS_COUNT] = {
-  [SPEC_NS_PID] = { "pid", "pid", CLONE_NEWPID },
-  [SPEC_NS_NETWORK] = { "network", "net", CLONE_NEWNET },
-  [SPEC_NS_MOUNT] = { "mount", "mnt", CLONE_NEWNS },
-  [SPEC_NS_IPC] = { "ipc", "ipc", CLONE_NEWIPC },
-  [SPEC_NS_UTS] = { "uts", "uts", CLONE_NEWUTS },
-  [SPEC_NS_USER] = { "user", "user", CLONE_NEWUSER },
-  [SPEC_NS_CGROUP] = { "cgroup", "cgroup", CLONE_NEWCGROUP },
-  [SPEC_NS_TIME] = { "time", "time", CLONE_NEWTIME },
-};
-
-const char *
-spec_ns_name (enum spec_ns_type t)
-{
-  return (unsigned) t < SPEC_NS_COUNT ? ns_table[t].name : NULL;
-}
-
-const char *
-spec_ns_proc_name (enum spec_ns_type t)
-{
-  return (unsigned) t < SPEC_NS_COUNT ? ns_table[t].proc : NULL;
-}
-
-int
-spec_ns_clone_flag (enum spec_ns_type t)
-{
-  return (unsigned) t < SPEC_NS_COUNT ? ns_table[t].flag : 0;
-}
-
-int
-spec_ns_from_name (const char *name)
-{
-  for (int t = 0; name && t < SPEC_NS_COUNT; t++)
-    if (strcmp (ns_table[t].name, name) == 0)
-      return t;
-  return -1;
-}
-
-const struct spec_namespace *
-spec_find_namespace (const struct spec *s, enum spec_ns_type t)
-{
-  if (s == NULL || s->linux_ == NULL)
-    return NULL;
-  for (size_t i = 0; i < s->linux_->n_namespaces; i++)
-    if (s->linux_->namespaces[i].type == t)
-      return &s->linux_->namespaces[i];
-  return NULL;
-}
 
 /* ---- freeing ---------------------------------------------------------- */
 /* Free functions cope with partly filled structs: parsing fails half way

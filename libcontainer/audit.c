@@ -113,7 +113,7 @@ audit_config (const char *json, size_t len, const char *name, enum policy_level 
   struct spec *s = NULL;
   if (spec_parse (json, len, &s, err) < 0)
     return -1;
-  __attribute__ ((cleanup (spec_freep))) struct spec *spec = s;
+  _cleanup_spec_ struct spec *spec = s;
   if (spec_validate (spec, err) < 0)
     return -1;
   unsigned off;
@@ -123,7 +123,7 @@ audit_config (const char *json, size_t len, const char *name, enum policy_level 
   /* create's cgroup decision: no cgroup means stated limits and device
      rules are not enforced (nor the pids default); a plan create refuses
      is said too */
-  __attribute__ ((cleanup (cgroup_plan_clear))) struct cgroup_plan cg = { 0 };
+  _cleanup_cgroup_plan_ struct cgroup_plan cg = { 0 };
   _cleanup_free_ char *cg_note = NULL;
   if (on_host)
     {
@@ -145,7 +145,7 @@ audit_config (const char *json, size_t len, const char *name, enum policy_level 
   if (on_host && cg.use)
     policy_default_pids (spec, level, off);
   /* the objects create would judge, opened the way create opens them */
-  __attribute__ ((cleanup (judge_close))) struct judge_input in;
+  _cleanup_judge_input_ struct judge_input in;
   struct policy_options o = { .no_cgroup = on_host && !cg.use };
   memset (&in, 0, sizeof in);
   in.ns = (struct ns_plan) NS_PLAN_EMPTY;
@@ -155,7 +155,7 @@ audit_config (const char *json, size_t len, const char *name, enum policy_level 
         return -1;
       judge_options (&in, &o);
     }
-  __attribute__ ((cleanup (policy_findings_clear))) struct policy_findings f = { 0 };
+  _cleanup_policy_findings_ struct policy_findings f = { 0 };
   size_t refused = policy_check (spec, level, &o, &f);
   *passes = refused == 0;
   *report = as_json ? report_json (name, level, &f, refused, notes)

@@ -123,12 +123,6 @@ bind_source_path (const char *bundle_path, const char *source)
   return xasprintf ("%s/%s", bundle_path, source);
 }
 
-static void
-mount_plan_clearp (struct mount_plan *p)
-{
-  mount_plan_clear (p);
-}
-
 /* Propagation words after attaching: a detached tree has no peers to set. */
 static int
 apply_propagation (int mnt_fd, const struct mount_plan *p, const char *what, struct casco_error **err)
@@ -415,7 +409,7 @@ explain_mount (const struct mount_env *env, const struct spec_mount *m, const st
 int
 mount_perform (const struct mount_env *env, const struct spec_mount *m, size_t index, struct casco_error **err)
 {
-  __attribute__ ((cleanup (mount_plan_clearp))) struct mount_plan p;
+  _cleanup_mount_plan_ struct mount_plan p;
   if (mount_plan_build (m, index, &p, err) < 0)
     return -1;
   if (env->nodev)
@@ -458,7 +452,7 @@ static int
 clone_bind_tree (const struct spec_mount *m, size_t index, const struct host_object *src, bool nodev, int *out,
                  struct casco_error **err)
 {
-  __attribute__ ((cleanup (mount_plan_clearp))) struct mount_plan p;
+  _cleanup_mount_plan_ struct mount_plan p;
   if (mount_plan_build (m, index, &p, err) < 0)
     return -1;
   if (nodev)

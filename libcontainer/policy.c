@@ -400,7 +400,7 @@ int
 policy_enforce (const struct spec *s, enum policy_level level, const struct policy_options *opts,
                 struct casco_error **err)
 {
-  __attribute__ ((cleanup (policy_findings_clear))) struct policy_findings f = { 0 };
+  _cleanup_policy_findings_ struct policy_findings f = { 0 };
   size_t refused = policy_check (s, level, opts, &f);
   const char *name = policy_level_name (level);
   for (size_t i = 0; i < f.n; i++)

@@ -35,7 +35,7 @@ check_seccomp (struct check *c, const struct cap_sets *caps)
 {
   if (c->opts->exec)
     return;   /* a container-wide rule: create judged it */
-  __attribute__ ((cleanup (seccomp_program_clear))) struct seccomp_program own = { 0 };
+  _cleanup_seccomp_program_ struct seccomp_program own = { 0 };
   const struct seccomp_program *p = c->opts->seccomp;
   if (p == NULL)
     {
@@ -47,7 +47,7 @@ check_seccomp (struct check *c, const struct cap_sets *caps)
         }
       p = &own;
     }
-  __attribute__ ((cleanup (seccomp_program_clear))) struct seccomp_program reference = { 0 };
+  _cleanup_seccomp_program_ struct seccomp_program reference = { 0 };
   struct casco_error *e = NULL;
   if (seccomp_default_program (&reference, &e) < 0)
     casco_error_free (e);   /* no default linked in: every escape must be denied */

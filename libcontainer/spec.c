@@ -215,24 +215,6 @@ spec_free (struct spec *s)
   free (s);
 }
 
-static void
-process_freep (struct spec_process **p)
-{
-  spec_process_free (*p);
-}
-
-static void
-resources_clearp (struct spec_resources *r)
-{
-  spec_resources_clear (r);
-}
-
-static void
-json_freep (json_node **n)
-{
-  json_free (*n);
-}
-
 /* ---- entry points ----------------------------------------------------- */
 
 /* Parse TEXT and check the top level is an object.  WHAT names the document
@@ -264,11 +246,11 @@ int
 spec_parse (const char *json, size_t len, struct spec **out, struct casco_error **err)
 {
   *out = NULL;
-  __attribute__ ((cleanup (json_freep))) json_node *root = NULL;
+  _cleanup_json_ json_node *root = NULL;
   if (parse_document (json, len, "config", &root, err) < 0 || spec_check_object (root, NULL, err) < 0)
     return -1;
 
-  __attribute__ ((cleanup (spec_freep))) struct spec *s = xmalloc0 (sizeof *s);
+  _cleanup_spec_ struct spec *s = xmalloc0 (sizeof *s);
   const json_node *o;
   int r;
 
@@ -357,21 +339,14 @@ spec_parse_process (const char *json, size_t len, struct spec_process **out,
                     struct casco_error **err)
 {
   *out = NULL;
-  __attribute__ ((cleanup (json_freep))) json_node *root = NULL;
+  _cleanup_json_ json_node *root = NULL;
   if (parse_document (json, len, "process", &root, err) < 0 || spec_check_object (root, NULL, err) < 0)
     return -1;
-  __attribute__ ((cleanup (process_freep))) struct spec_process *p = xmalloc0 (sizeof *p);
+  _cleanup_spec_process_ struct spec_process *p = xmalloc0 (sizeof *p);
   if (spec_parse_process_fields (root, NULL, p, err) < 0)
     return -1;
   *out = steal_pointer (&p);
   return 0;
-}
-
-static void
-seccomp_freep (struct spec_seccomp **sc)
-{
-  seccomp_free (*sc);
-  *sc = NULL;
 }
 
 void
@@ -385,11 +360,11 @@ spec_parse_seccomp (const char *json, size_t len, struct spec_seccomp **out,
                     struct casco_error **err)
 {
   *out = NULL;
-  __attribute__ ((cleanup (json_freep))) json_node *root = NULL;
+  _cleanup_json_ json_node *root = NULL;
   if (parse_document (json, len, "seccomp profile", &root, err) < 0
       || spec_check_object (root, NULL, err) < 0)
     return -1;
-  __attribute__ ((cleanup (seccomp_freep))) struct spec_seccomp *sc = xmalloc0 (sizeof *sc);
+  _cleanup_spec_seccomp_ struct spec_seccomp *sc = xmalloc0 (sizeof *sc);
   if (spec_parse_seccomp_fields (root, NULL, sc, err) < 0)
     return -1;
   *out = steal_pointer (&sc);
@@ -401,10 +376,10 @@ spec_parse_resources (const char *json, size_t len, struct spec_resources *out,
                       struct casco_error **err)
 {
   memset (out, 0, sizeof *out);
-  __attribute__ ((cleanup (json_freep))) json_node *root = NULL;
+  _cleanup_json_ json_node *root = NULL;
   if (parse_document (json, len, "resources", &root, err) < 0 || spec_check_object (root, NULL, err) < 0)
     return -1;
-  __attribute__ ((cleanup (resources_clearp))) struct spec_resources r = { 0 };
+  _cleanup_spec_resources_ struct spec_resources r = { 0 };
   if (spec_parse_resources_fields (root, NULL, &r, err) < 0)
     return -1;
   *out = r;

@@ -148,7 +148,7 @@ main (int argc, char **argv)
         /* Commands whose processes enter containers run from a sealed copy
            of the binary, so nothing in a container can reach the host's
            casco file.  casco_entry has usually made that copy already
-           (selfexe_early.c); this catches whatever it left to us. */
+           (early/selfexe_early.c); this catches whatever it left to us. */
         if (selfexe_command_enters_containers (name) && selfexe_ensure_sealed (argv, environ, &err) < 0)
           return cli_fail (&cli, err);
         /* The command sees argv[0] = its name, like a program of its own;

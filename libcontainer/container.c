@@ -909,13 +909,19 @@ container_open (const struct casco_context *ctx, const char *id, int *rootfd, in
 static int
 signal_start (int dirfd, const struct notify_target *t, bool *not_waiting, struct casco_error **err)
 {
-  _cleanup_close_ int conn = unix_connect (EXEC_SOCK_NAME, dirfd, SOCK_SEQPACKET, err);
+  /* the step casco_entry's start takes too (early/state_steps.c) */
+  enum early_start_failure failed;
+  _cleanup_close_ int conn = early_send_start (dirfd, &failed);
   if (not_waiting)
-    *not_waiting = conn < 0;
+    *not_waiting = conn < 0 && failed != EARLY_START_SEND;
+  if (conn < 0 && failed == EARLY_START_SEND)
+    return casco_error_set (err, -conn, "signal container init");
+  if (conn < 0 && failed == EARLY_START_SOCKET)
+    casco_error_set (err, -conn, "socket");
+  else if (conn < 0)
+    casco_error_set (err, -conn, "connect to `%s`", EXEC_SOCK_NAME);
   if (conn < 0)
     return casco_error_wrap (err, "container init is not waiting for start");
-  if (sync_send (conn, SYNC_START, 0, 0, NULL) < 0)
-    return casco_error_set (err, errno, "signal container init");
   /* From now on the container counts as running. */
   unlinkat (dirfd, EXEC_SOCK_NAME, 0);
   return await_report (conn, t, err);

@@ -173,6 +173,12 @@ enum early_liveness early_probe (int dirfd, long pid, unsigned long long pid_sta
 int early_kill_and_wait (long pid, unsigned long long pid_start_time, int timeout_ms,
                          void (*before_kill) (void *), void *data);
 
+/* Connect to the init waiting on DIRFD's exec.sock and send it SYNC_START:
+   the connection (its answer unread), or -errno with *failed saying which
+   call failed (nothing was sent). */
+enum early_start_failure { EARLY_START_SOCKET, EARLY_START_CONNECT, EARLY_START_SEND };
+int early_send_start (int dirfd, enum early_start_failure *failed);
+
 /* Unlink every entry of a state directory (it holds only files casco wrote:
    no recursion); 0 or getdents' -errno. */
 int early_unlink_all (int dirfd);

@@ -119,36 +119,6 @@ exit_now (int code)
     raw_syscall (SYS_exit_group, code, 0, 0, 0, 0);
 }
 
-/* signal_start's first half: connect to the waiting init and tell it to go.
-   The connection, or -1 with nothing sent. */
-NO_CANARY static int
-send_start (int dirfd)
-{
-  int conn = (int) raw_syscall (SYS_socket, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, 0, 0);
-  if (conn < 0)
-    return -1;
-  /* through /proc/self/fd, as unix_connect: long --root paths fit */
-  struct sockaddr_un addr;
-  addr.sun_family = AF_UNIX;
-  char *end = early_put_string (addr.sun_path, "/proc/self/fd/");
-  end = early_put_string (early_put_number (end, (unsigned long) dirfd), "/" EXEC_SOCK_NAME);
-  long addr_len = (long) (end + 1 - (char *) &addr);
-  /* sync_send's SYNC_START: type, value, errno_ and an empty text */
-  _Static_assert (offsetof (struct sync_msg, text) == 3 * sizeof (int), "sync_msg's header");
-  int msg[4] = { SYNC_START, 0, 0, 0 };
-  long r = raw_syscall (SYS_connect, conn, (long) &addr, addr_len, 0, 0);
-  if (r == 0)
-    while ((r = raw_syscall (SYS_sendto, conn, (long) msg, 3 * sizeof (int) + 1, MSG_NOSIGNAL, 0)) == -EINTR)
-      ;
-  if (r < 0)
-    {
-      /* the init takes a connection without START for a probe and waits on */
-      early_close (conn);
-      return -1;
-    }
-  return conn;
-}
-
 /* Exits when the init exec'd; true when its answer is handed to main()
    (dirfd, locked, goes with it); false when main() must do it all. */
 NO_CANARY static bool
@@ -158,9 +128,10 @@ start_plain (int dirfd, const char *id)
   if (!read_state (dirfd, &st) || !st.uses_empty || !lock_exclusive (dirfd)
       || probe (dirfd, &st) != EARLY_CREATED_)
     return false;
-  int conn = send_start (dirfd);
+  enum early_start_failure failed;
+  int conn = early_send_start (dirfd, &failed);
   if (conn < 0)
-    return false;
+    return false;   /* the init takes a connection without START for a probe and waits on */
   /* From now on the container counts as running. */
   raw_syscall (SYS_unlinkat, dirfd, (long) EXEC_SOCK_NAME, 0, 0, 0);
   /* EOF: the init exec'd (the socket is close-on-exec).  Anything else is

@@ -1,7 +1,8 @@
 /* The steps of start and delete on a container's state, in system calls
    only: reading the fields of state.json they act on and the init's start
    time, telling whether the init lives (probe), killing it and waiting
-   for its end, and emptying the state directory.  The one implementation:
+   for its end, telling a waiting init to start, and emptying the state
+   directory.  The one implementation:
    casco_entry's start and delete call them before libc starts
    (lifecycle.c), state.c and container.c after.  The rules of early.h
    apply. */
@@ -9,12 +10,16 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 
 #include "casco/state.h"
 #include "early.h"
+#include "../process.h"
 
 /* ---- readers (pure: the unit tests call them on text) ----------------------- */
 
@@ -297,4 +302,37 @@ early_unlink_all (int dirfd)
         off += d->reclen;
       }
   return n < 0 ? (int) n : 0;
+}
+
+NO_CANARY int
+early_send_start (int dirfd, enum early_start_failure *failed)
+{
+  *failed = EARLY_START_SOCKET;
+  int conn = (int) raw_syscall (SYS_socket, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, 0, 0);
+  if (conn < 0)
+    return conn;
+  /* through /proc/self/fd: long --root paths fit */
+  struct sockaddr_un addr;
+  addr.sun_family = AF_UNIX;
+  char *end = early_put_string (addr.sun_path, "/proc/self/fd/");
+  end = early_put_string (early_put_number (end, (unsigned long) dirfd), "/" EXEC_SOCK_NAME);
+  long addr_len = (long) (end + 1 - (char *) &addr);
+  /* sync_send's SYNC_START: type, value, errno_ and an empty text */
+  _Static_assert (offsetof (struct sync_msg, text) == 3 * sizeof (int), "sync_msg's header");
+  int msg[4] = { SYNC_START, 0, 0, 0 };
+  long r = raw_syscall (SYS_connect, conn, (long) &addr, addr_len, 0, 0);
+  if (r < 0)
+    *failed = EARLY_START_CONNECT;
+  else
+    {
+      *failed = EARLY_START_SEND;
+      while ((r = raw_syscall (SYS_sendto, conn, (long) msg, 3 * sizeof (int) + 1, MSG_NOSIGNAL, 0)) == -EINTR)
+        ;
+    }
+  if (r < 0)
+    {
+      early_close (conn);
+      return (int) r;
+    }
+  return conn;
 }

@@ -59,17 +59,17 @@ static struct
 
 /* state_probe's answer where the fast paths can act on it: running only
    without a cgroup (paused is told by the cgroup). */
-enum early_status { EARLY_OTHER, EARLY_CREATED_, EARLY_RUNNING, EARLY_STOPPED };
+enum fast_status { FAST_OTHER, FAST_CREATED, FAST_RUNNING, FAST_STOPPED };
 
-NO_CANARY static enum early_status
+NO_CANARY static enum fast_status
 probe (int dirfd, const struct early_state *st)
 {
   switch (early_probe (dirfd, st->pid, st->pid_start_time))
     {
-    case EARLY_GONE: return EARLY_STOPPED;
-    case EARLY_CREATED: return EARLY_CREATED_;
-    case EARLY_LIVE: return st->cgroup_empty ? EARLY_RUNNING : EARLY_OTHER;
-    default: return EARLY_OTHER;   /* still being created */
+    case EARLY_GONE: return FAST_STOPPED;
+    case EARLY_CREATED: return FAST_CREATED;
+    case EARLY_LIVE: return st->cgroup_empty ? FAST_RUNNING : FAST_OTHER;
+    default: return FAST_OTHER;   /* still being created */
     }
 }
 
@@ -126,7 +126,7 @@ start_plain (int dirfd, const char *id)
 {
   struct early_state st;
   if (!read_state (dirfd, &st) || !st.uses_empty || !lock_exclusive (dirfd)
-      || probe (dirfd, &st) != EARLY_CREATED_)
+      || probe (dirfd, &st) != FAST_CREATED)
     return false;
   enum early_start_failure failed;
   int conn = early_send_start (dirfd, &failed);
@@ -155,10 +155,10 @@ delete_plain (int rootfd, int dirfd, const char *id, bool force)
   struct early_state st;
   if (!read_state (dirfd, &st) || !st.uses_empty || !st.cgroup_empty || !lock_exclusive (dirfd))
     return;
-  enum early_status status = probe (dirfd, &st);
-  if (status == EARLY_OTHER || (status == EARLY_RUNNING && !force))
+  enum fast_status status = probe (dirfd, &st);
+  if (status == FAST_OTHER || (status == FAST_RUNNING && !force))
     return;
-  if (status != EARLY_STOPPED
+  if (status != FAST_STOPPED
       && early_kill_and_wait (st.pid, st.pid_start_time, CASCO_KILL_WAIT_MS, NULL, NULL) != 0)
     return;   /* main() tries again and reports a process that will not die */
   /* A failure here has removed some files: main() then finds no state and,

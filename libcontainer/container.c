@@ -27,6 +27,7 @@
 #include "casco/weaken.h"
 #include "console.h"
 #include "cgroup.h"
+#include "early/early.h"
 #include "hooks.h"
 #include "judge.h"
 #include "mount.h"
@@ -910,13 +911,19 @@ container_open (const struct casco_context *ctx, const char *id, int *rootfd, in
 static int
 signal_start (int dirfd, const struct notify_target *t, bool *not_waiting, struct casco_error **err)
 {
-  _cleanup_close_ int conn = unix_connect (EXEC_SOCK_NAME, dirfd, SOCK_SEQPACKET, err);
+  /* the step casco_entry's start takes too (early/state_steps.c) */
+  enum early_start_failure failed;
+  _cleanup_close_ int conn = early_send_start (dirfd, &failed);
   if (not_waiting)
-    *not_waiting = conn < 0;
+    *not_waiting = conn < 0 && failed != EARLY_START_SEND;
+  if (conn < 0 && failed == EARLY_START_SEND)
+    return casco_error_set (err, -conn, "signal container init");
+  if (conn < 0 && failed == EARLY_START_SOCKET)
+    casco_error_set (err, -conn, "socket");
+  else if (conn < 0)
+    casco_error_set (err, -conn, "connect to `%s`", EXEC_SOCK_NAME);
   if (conn < 0)
     return casco_error_wrap (err, "container init is not waiting for start");
-  if (sync_send (conn, SYNC_START, 0, 0, NULL) < 0)
-    return casco_error_set (err, errno, "signal container init");
   /* From now on the container counts as running. */
   unlinkat (dirfd, EXEC_SOCK_NAME, 0);
   return await_report (conn, t, err);
@@ -994,8 +1001,10 @@ start_locked (int dirfd, const struct container_state *st, struct casco_error **
     }
 }
 
-int
-container_start_resume (const char *id, int conn, int dirfd, struct casco_error **err)
+/* Finish a start that casco_entry began (early/lifecycle.c): the init's
+   answer is unread in conn, and dirfd holds the lock. */
+static int
+start_resume (const char *id, int conn, int dirfd, struct casco_error **err)
 {
   _cleanup_close_ int owned_conn = conn;
   _cleanup_close_ int locked_dir = dirfd;
@@ -1011,6 +1020,9 @@ container_start (const struct casco_context *ctx, const char *id, struct casco_e
 {
   _cleanup_close_ int rootfd = -1;
   _cleanup_close_ int dirfd = -1;
+  int conn;
+  if (early_start_take_over (id, &conn, &dirfd))
+    return start_resume (id, conn, dirfd, err);
   struct container_state st = { 0 };
   int rc = -1;
   if (container_open (ctx, id, &rootfd, &dirfd, &st, err) == 0 && state_lock (dirfd, true, err) == 0)
@@ -1428,27 +1440,29 @@ container_kill (const struct casco_context *ctx, const char *id, int sig, bool a
 
 /* ---- delete ---------------------------------------------------------------- */
 
-static int
-kill_and_wait (const struct container_state *st, struct casco_error **err)
+/* early_kill_and_wait's hook: the cgroup's other processes get SIGKILL
+   just before the init.  With its own pid namespace, SIGKILL to the init
+   is enough: the kernel kills everything else in the namespace when its
+   init dies. */
+static void
+kill_cgroup_members (void *data)
 {
-  _cleanup_close_ int pidfd = open_init_pidfd (st);
-  if (pidfd < 0)
-    return 0;   /* already gone */
+  const struct container_state *st = data;
   struct casco_error *ignored = NULL;
-  /* With its own pid namespace, SIGKILL to the init is enough: the kernel
-     kills everything else in the namespace when its init dies. */
   if (st->cgroup_path[0])
     cgroup_signal_all (st->cgroup_path, SIGKILL, &ignored);
   casco_error_free (ignored);
-  sys_pidfd_send_signal (pidfd, SIGKILL, NULL, 0);
-  struct pollfd p = { .fd = pidfd, .events = POLLIN };
-  int n;
-  while ((n = poll (&p, 1, CASCO_KILL_WAIT_MS)) < 0 && errno == EINTR)
-    ;
-  if (n == 0)
+}
+
+static int
+kill_and_wait (const struct container_state *st, struct casco_error **err)
+{
+  /* the step casco_entry's delete takes too (early/state_steps.c) */
+  if (early_kill_and_wait (st->pid, st->pid_start_time, CASCO_KILL_WAIT_MS, kill_cgroup_members,
+                           (void *) st) == -ETIMEDOUT)
     return casco_error_set (err, 0, "container init %d did not die within %d s after SIGKILL",
                             (int) st->pid, CASCO_KILL_WAIT_MS / 1000);
-  return 0;
+  return 0;   /* ended, or already gone */
 }
 
 int

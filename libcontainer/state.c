@@ -1,5 +1,4 @@
 /* The state directory: creation, locking, atomic state.json, status probing. */
-#include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -12,8 +11,8 @@
 #include "casco/json.h"
 #include "casco/state.h"
 #include "casco/util.h"
-#include "early.h"
 #include "cgroup.h"
+#include "early/early.h"
 
 const char *
 container_status_name (enum container_status s)
@@ -219,14 +218,7 @@ state_read (int dirfd, struct container_state *st, struct casco_error **err)
 uint64_t
 proc_start_time (pid_t pid)
 {
-  char path[64];
-  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
-  _cleanup_free_ char *text = NULL;
-  size_t len;
-  if (read_file_at (AT_FDCWD, path, &text, &len, NULL) < 0)
-    return 0;
-  /* the parser casco_entry's start and delete use too (lifecycle_early.c) */
-  return lifecycle_early_parse_stat (text, (long) len);
+  return early_proc_start_time (pid);
 }
 
 void
@@ -240,19 +232,16 @@ state_probe (int dirfd, struct container_state *st)
       st->status = CONTAINER_CREATING;
       return;
     }
-  uint64_t start = proc_start_time (st->pid);
-  if (start == 0 || start != st->pid_start_time)
-    return;
-  struct stat sb;
-  if (fstatat (dirfd, EXEC_SOCK_NAME, &sb, AT_SYMLINK_NOFOLLOW) == 0)
-    st->status = CONTAINER_CREATED;
-  /* create saved the pid and the init is still setting itself up */
-  else if (fstatat (dirfd, EXEC_SOCK_CREATING_NAME, &sb, AT_SYMLINK_NOFOLLOW) == 0)
-    st->status = CONTAINER_CREATING;
-  else if (st->cgroup_path && st->cgroup_path[0] && cgroup_is_frozen (st->cgroup_path))
-    st->status = CONTAINER_PAUSED;
-  else
-    st->status = CONTAINER_RUNNING;
+  switch (early_probe (dirfd, st->pid, st->pid_start_time))
+    {
+    case EARLY_GONE: break;
+    case EARLY_CREATED: st->status = CONTAINER_CREATED; break;
+    case EARLY_CREATING: st->status = CONTAINER_CREATING; break;
+    case EARLY_LIVE:
+      st->status = st->cgroup_path && st->cgroup_path[0] && cgroup_is_frozen (st->cgroup_path)
+                       ? CONTAINER_PAUSED : CONTAINER_RUNNING;
+      break;
+    }
 }
 
 int
@@ -265,24 +254,9 @@ state_dir_remove (int rootfd, const char *id, struct casco_error **err)
         return 0;
       return casco_error_set (err, errno, "open state directory for \"%s\"", id);
     }
-  int dupfd = fcntl (dirfd, F_DUPFD_CLOEXEC, 0);
-  if (dupfd < 0)
-    return casco_error_set (err, errno, "dup");
-  DIR *d = fdopendir (dupfd);
-  if (d == NULL)
-    {
-      close (dupfd);
-      return casco_error_set (err, errno, "read state directory for \"%s\"", id);
-    }
-  /* The state dir holds only files we wrote: no recursion needed. */
-  struct dirent *de;
-  while ((de = readdir (d)) != NULL)
-    {
-      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
-        continue;
-      unlinkat (dirfd, de->d_name, 0);
-    }
-  closedir (d);
+  int r = early_unlink_all (dirfd);
+  if (r < 0)
+    return casco_error_set (err, -r, "read state directory for \"%s\"", id);
   if (unlinkat (rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return casco_error_set (err, errno, "remove state directory for \"%s\"", id);
   return 0;

@@ -19,11 +19,7 @@ run_start (struct cli *cli, int argc, char **argv)
   /* A container created with --explain tells the rest of its story now. */
   casco_explain_set_sink (cli_explain_line);
   struct casco_error *err = NULL;
-  int conn, dirfd;
-  int rc = container_start_handed_over (&conn, &dirfd)
-               ? container_start_resume (argv[optind], conn, dirfd, &err)
-               : container_start (&cli->ctx, argv[optind], &err);
-  if (rc < 0)
+  if (container_start (&cli->ctx, argv[optind], &err) < 0)
     return cli_fail (cli, err);
   return 0;
 }

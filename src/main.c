@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casco/global_options.h"
 #include "casco/log.h"
 #include "casco/policy.h"
 #include "casco/selfexe.h"
@@ -61,23 +62,20 @@ print_help (void)
           "Run `casco COMMAND --help` for a command's options.\n");
 }
 
-enum { OPT_ROOT = 1000, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD_CGROUP, OPT_ROOTLESS,
-       OPT_CRIU, OPT_CGROUP_MANAGER, OPT_POLICY };
+/* The global options are one list, read by casco_entry too
+   (include/casco/global_options.h). */
+#define OPT_ENUM(name, id, takes_value) OPT_##id,
+enum { OPT_FIRST = 999, CASCO_GLOBAL_OPTIONS (OPT_ENUM) };
+#undef OPT_ENUM
 
 int
 main (int argc, char **argv)
 {
   struct cli cli = { .argv0 = argv[0] };
   static const struct option options[] = {
-    { "root", required_argument, NULL, OPT_ROOT },
-    { "log", required_argument, NULL, OPT_LOG },
-    { "log-format", required_argument, NULL, OPT_LOG_FORMAT },
-    { "debug", no_argument, NULL, OPT_DEBUG },
-    { "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP },
-    { "rootless", required_argument, NULL, OPT_ROOTLESS },
-    { "criu", required_argument, NULL, OPT_CRIU },
-    { "cgroup-manager", required_argument, NULL, OPT_CGROUP_MANAGER },
-    { "policy", required_argument, NULL, OPT_POLICY },
+#define OPT_ENTRY(name, id, takes_value) { name, takes_value ? required_argument : no_argument, NULL, OPT_##id },
+    CASCO_GLOBAL_OPTIONS (OPT_ENTRY)
+#undef OPT_ENTRY
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'v' },
     { NULL, 0, NULL, 0 },
@@ -91,7 +89,7 @@ main (int argc, char **argv)
       case OPT_ROOT: cli.ctx.root = optarg; break;
       case OPT_LOG: cli.log_path = optarg; break;
       case OPT_LOG_FORMAT:
-        if (strcmp (optarg, "json") != 0 && strcmp (optarg, "text") != 0)
+        if (!casco_log_format_valid (optarg))
           {
             fprintf (stderr, "casco: invalid log-format: %s (use text or json)\n", optarg);
             return 1;
@@ -102,13 +100,13 @@ main (int argc, char **argv)
       case OPT_SYSTEMD_CGROUP: cli.ctx.systemd_cgroup = true; break;
       case OPT_ROOTLESS: case OPT_CRIU: break;   /* accepted for runc compatibility */
       case OPT_CGROUP_MANAGER:
-        if (strcmp (optarg, "disabled") == 0)
-          cli.ctx.cgroup_disabled = true;
-        else if (strcmp (optarg, "cgroupfs") != 0)
+        if (!casco_cgroup_manager_valid (optarg))
           {
             fprintf (stderr, "casco: invalid cgroup-manager: %s (use cgroupfs or disabled)\n", optarg);
             return 1;
           }
+        if (strcmp (optarg, "disabled") == 0)
+          cli.ctx.cgroup_disabled = true;
         break;
       case OPT_POLICY: cli.policy_flag = optarg; break;
       case 'h': print_help (); return 0;
@@ -150,7 +148,7 @@ main (int argc, char **argv)
         /* Commands whose processes enter containers run from a sealed copy
            of the binary, so nothing in a container can reach the host's
            casco file.  casco_entry has usually made that copy already
-           (selfexe_early.c); this catches whatever it left to us. */
+           (early/selfexe_early.c); this catches whatever it left to us. */
         if (selfexe_command_enters_containers (name) && selfexe_ensure_sealed (argv, environ, &err) < 0)
           return cli_fail (&cli, err);
         /* The command sees argv[0] = its name, like a program of its own;

@@ -53,15 +53,9 @@ struct exec_options
 
 int container_create (const struct casco_context *ctx, const char *id,
                       const struct create_options *opts, struct casco_error **err);
+/* Also finishes a start that casco_entry began before the C library
+   started (libcontainer/early/lifecycle.c) and left for main(). */
 int container_start (const struct casco_context *ctx, const char *id, struct casco_error **err);
-/* casco_entry began this start before the C library started
-   (lifecycle_early.c): it told the init to go, and the init answered with
-   more than EOF.  *conn is that connection, *dirfd the locked state
-   directory; true once. */
-bool container_start_handed_over (int *conn, int *dirfd);
-/* The rest of such a start: read the init's answer as container_start
-   does.  Takes both fds. */
-int container_start_resume (const char *id, int conn, int dirfd, struct casco_error **err);
 /* create + start; in the foreground forwards signals, waits, deletes, and
    sets *exit_code to the container's status (128+N when killed by N). */
 int container_run (const struct casco_context *ctx, const char *id,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2154 # bats sets $output
-# start and delete before the C library starts (libcontainer/lifecycle_early.c):
+# start and delete before the C library starts (libcontainer/early/lifecycle.c):
 # the plain cases end in casco_entry; everything else is main()'s, with its
 # own words.  Each fast-path test is red without the fast path (the trace
 # shows glibc's start-up), and each hand-over test is red if the fast path
@@ -12,6 +12,7 @@ load helpers
 # fast path calls nothing of the kind.
 requires_early_entry() {
 	requires_casco
+	[ "${CASCO_NO_EARLY:-}" != 1 ] || skip "CASCO_NO_EARLY=1: casco_entry leaves every command to main()"
 	command -v strace >/dev/null || skip "needs strace (apt-get install strace)"
 	command -v readelf >/dev/null || skip "needs readelf (apt-get install binutils)"
 	local entry sym

@@ -21,7 +21,7 @@
    could turn into a memset/memcpy call.  It is only an optimisation: when
    anything is unusual (an option it does not know, a failed call) it
    returns and main() seals as before (selfexe_ensure_sealed), so a copy
-   is never skipped. */
+   is never skipped.  The option list it reads argv by is options.c's. */
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -52,91 +52,6 @@ selfexe_command_enters_containers (const char *name)
 {
   return early_same_string (name, "create") || early_same_string (name, "run")
          || early_same_string (name, "exec");
-}
-
-/* Global options of main(), by the number of values they take: 0, 1, or
-   -1 when not one of them. */
-NO_CANARY static int
-global_option_values (const char *name)
-{
-  if (early_same_string (name, "debug") || early_same_string (name, "systemd-cgroup"))
-    return 0;
-  if (early_same_string (name, "root") || early_same_string (name, "log")
-      || early_same_string (name, "log-format") || early_same_string (name, "rootless")
-      || early_same_string (name, "criu")
-      || early_same_string (name, "cgroup-manager") || early_same_string (name, "policy"))
-    return 1;
-  return -1;
-}
-
-NO_CANARY bool
-selfexe_early_parse (int argc, char **argv, struct early_args *a)
-{
-  a->command = 0;
-  a->root = a->log = a->log_format = a->cgroup_manager = NULL;
-  a->debug = false;
-  for (int i = 1; i < argc; i++)
-    {
-      const char *arg = argv[i];
-      if (arg[0] != '-')
-        {
-          a->command = i;
-          return true;
-        }
-      if (early_same_string (arg, "--"))
-        {
-          a->command = i + 1;
-          return i + 1 < argc;
-        }
-      /* getopt_long_only takes -name and --name, and --name=value. */
-      const char *name = arg + 1 + (arg[1] == '-');
-      char buf[32];
-      size_t n = 0;
-      while (name[n] && name[n] != '=' && n < sizeof buf - 1)
-        {
-          buf[n] = name[n];
-          n++;
-        }
-      if (name[n] != '\0' && name[n] != '=')
-        return false;   /* longer than any option of ours */
-      buf[n] = '\0';
-      int values = global_option_values (buf);
-      if (values < 0)
-        return false;   /* -h, -v, abbreviations, mistakes: main() decides */
-      const char *value;
-      if (name[n] == '=')
-        {
-          if (values == 0)
-            return false;   /* getopt refuses a value there */
-          value = name + n + 1;
-        }
-      else if (values == 1)
-        {
-          if (++i >= argc)
-            return false;
-          value = argv[i];
-        }
-      else
-        value = NULL;
-      if (early_same_string (buf, "root"))
-        a->root = value;
-      else if (early_same_string (buf, "log"))
-        a->log = value;
-      else if (early_same_string (buf, "log-format"))
-        a->log_format = value;
-      else if (early_same_string (buf, "cgroup-manager"))
-        a->cgroup_manager = value;
-      else if (early_same_string (buf, "debug"))
-        a->debug = true;
-    }
-  return false;
-}
-
-NO_CANARY const char *
-selfexe_early_command (int argc, char **argv)
-{
-  struct early_args a;
-  return selfexe_early_parse (argc, argv, &a) ? argv[a.command] : NULL;
 }
 
 NO_CANARY unsigned
@@ -416,10 +331,23 @@ seal_or_return (long *sp)
 void casco_early_start (long *sp);
 
 /* Called by casco_entry with the initial stack: argc, argv[], NULL, envp[]. */
+/* CASCO_NO_EARLY=1 in the environment: nothing here runs and main() does
+   every command (README.md), so that the tests can check main()'s way too. */
+NO_CANARY static bool
+early_switched_off (char **envp)
+{
+  for (char **e = envp; *e; e++)
+    if (early_same_string (*e, "CASCO_NO_EARLY=1"))
+      return true;
+  return false;
+}
+
 __attribute__ ((used, visibility ("hidden"))) NO_CANARY void
 casco_early_start (long *sp)
 {
-  /* start and delete, when plain, end here (lifecycle_early.c) */
+  if (early_switched_off ((char **) (sp + 1) + sp[0] + 1))
+    return;
+  /* start and delete, when plain, end here (lifecycle.c) */
   lifecycle_early ((int) sp[0], (char **) (sp + 1));
   seal_or_return (sp);
   /* This image is the one that runs: map all of it now. */

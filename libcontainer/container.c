@@ -708,7 +708,7 @@ create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, 
   if (listen_fd < 0)
     return -1;
   int extra_fds = 0;
-  __attribute__ ((cleanup (init_config_release))) struct init_config c = {
+  _cleanup_init_config_ struct init_config c = {
     .spec = spec,
     .process = spec->process,
     .id = id,
@@ -734,7 +734,7 @@ create_in_state_dir (struct launch *l, const char *id, const struct spec *spec, 
   in->seccomp = (struct seccomp_program){ 0 };
   c.ns = in->ns;
   in->ns = (struct ns_plan) NS_PLAN_EMPTY;
-  __attribute__ ((cleanup (mount_bind_trees_freep))) int *bind_trees = NULL;
+  _cleanup_bind_trees_ int *bind_trees = NULL;
   if (mount_bind_trees (spec, &in->sources, !cg->use, &bind_trees, err) < 0)
     return -1;
   c.rootfs.bind_trees = bind_trees;
@@ -800,9 +800,9 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
   size_t config_len = 0;
   if (spec_load_text (bundle_fd, &s, &config_text, &config_len, err) < 0)
     return -1;
-  __attribute__ ((cleanup (spec_freep))) struct spec *spec = s;
+  _cleanup_spec_ struct spec *spec = s;
   _cleanup_free_ char *rootfs = NULL;
-  __attribute__ ((cleanup (cgroup_plan_clear))) struct cgroup_plan cg = { 0 };
+  _cleanup_cgroup_plan_ struct cgroup_plan cg = { 0 };
   explain (D00, "creating container %s from bundle %s; [Dnn] is the OWASP Docker Top 10 item the "
                 "step defends against", id, bundle);
   if (spec_validate (spec, err) < 0
@@ -830,7 +830,7 @@ create_internal (const struct casco_context *ctx, const char *id, const struct c
   /* The operator's policy sees the values casco will use, on the host
      objects create will use (opened here, once), and runs before anything
      exists: a refused config leaves no trace. */
-  __attribute__ ((cleanup (judge_close))) struct judge_input in;
+  _cleanup_judge_input_ struct judge_input in;
   if (judge_open (spec, bundle_fd, &in, err) < 0
       || check_mount_ns_joined (spec, &in, err) < 0
       || enforce_policy (ctx, spec, &in, false, NULL, !cg.use, err) < 0)
@@ -982,7 +982,7 @@ start_locked (int dirfd, const struct container_state *st, struct casco_error **
       {
         /* Most configs have no poststart hook and no seccomp listener:
            then start has no use for the config and does not parse it. */
-        __attribute__ ((cleanup (spec_freep))) struct spec *spec
+        _cleanup_spec_ struct spec *spec
             = st->config_uses & (STATE_USES_POSTSTART | STATE_USES_LISTENER)
                   ? load_saved_spec (dirfd, st->id, st->config) : NULL;
         struct notify_target t = { spec, st->id, st->bundle, st->pid, "creating" };
@@ -1166,7 +1166,7 @@ warn_oom_kill (const struct launch *l, const char *id, bool init_killed)
       casco_error_free (ignored);
       return;
     }
-  __attribute__ ((cleanup (spec_freep))) struct spec *spec = load_saved_spec (l->dirfd, id, l->config);
+  _cleanup_spec_ struct spec *spec = load_saved_spec (l->dirfd, id, l->config);
   _cleanup_free_ char *why = oom_reason (spec, fd, &l->oom_before);
   if (why && init_killed)
     casco_warn ("container init was %s", why);
@@ -1184,7 +1184,7 @@ died_before_start (const struct launch *l, const char *id, const struct spec *s,
   if (!reap_dying (l->init_pid, &status))
     return false;
   /* (run loads the saved config only when it has a use for it) */
-  __attribute__ ((cleanup (spec_freep))) struct spec *loaded = s ? NULL : load_saved_spec (l->dirfd, id, l->config);
+  _cleanup_spec_ struct spec *loaded = s ? NULL : load_saved_spec (l->dirfd, id, l->config);
   _cleanup_close_ int fd = -1;
   struct casco_error *ignored = NULL;
   if (l->cgroup_path && cgroup_open (l->cgroup_path, &fd, &ignored) < 0)
@@ -1230,7 +1230,7 @@ container_run (const struct casco_context *ctx, const char *id, const struct cre
               have_tty = true;
             }
         }
-      __attribute__ ((cleanup (spec_freep))) struct spec *spec
+      _cleanup_spec_ struct spec *spec
           = rc == 0 && l.config_uses ? load_saved_spec (l.dirfd, id, l.config) : NULL;
       struct notify_target t = { spec, id, l.bundle, l.init_pid, "creating" };
       bool not_waiting = false, reaped = false;
@@ -1506,7 +1506,7 @@ container_delete (const struct casco_context *ctx, const char *id, bool force,
           /* the cgroup goes first: it also ends processes that escaped the init */
           if (st.cgroup_path[0] == '\0' || cgroup_destroy (st.cgroup_path, err) == 0)
             {
-              __attribute__ ((cleanup (spec_freep))) struct spec *spec
+              _cleanup_spec_ struct spec *spec
                   = st.config_uses & STATE_USES_POSTSTOP ? load_saved_spec (dirfd, id, st.config) : NULL;
               run_late_hooks (spec, st.bundle, id, 0, false);
               rc = state_dir_remove (rootfd, id, err);
@@ -1625,7 +1625,7 @@ exec_in (const struct casco_context *ctx, int dirfd, const struct container_stat
   struct spec *s = NULL;
   if (saved_spec (dirfd, st->config, &s, err) < 0)
     return casco_error_wrap (err, "container %s: saved config", st->id);
-  __attribute__ ((cleanup (spec_freep))) struct spec *spec = s;
+  _cleanup_spec_ struct spec *spec = s;
   explain (D00, "exec: a new process in container %s (init pid %d), with the container's namespaces, "
                 "cgroup and restrictions; [Dnn] is the OWASP Docker Top 10 item the step defends against",
            st->id, (int) st->pid);
@@ -1641,7 +1641,7 @@ exec_in (const struct casco_context *ctx, int dirfd, const struct container_stat
     return casco_error_set (err, errno, "open the container's root");
   /* what create judged in the container's own process: not repeated for
      each exec (an engine's exec asks for that same process every time) */
-  __attribute__ ((cleanup (policy_findings_clear))) struct policy_findings judged = { 0 };
+  _cleanup_policy_findings_ struct policy_findings judged = { 0 };
   policy_check (spec, ctx->policy, &(struct policy_options){ .exec = true }, &judged);
   struct spec_process *proc = NULL;
   if (exec_process_build (o, spec, root_fd, &proc, err) < 0)
@@ -1662,7 +1662,7 @@ exec_in (const struct casco_context *ctx, int dirfd, const struct container_stat
     return -1;
 
   int extra_fds = 0;
-  __attribute__ ((cleanup (init_config_release))) struct init_config c = {
+  _cleanup_init_config_ struct init_config c = {
     .spec = spec,
     .process = proc,
     .is_exec = true,

@@ -20,7 +20,7 @@
 
 #include "casco/error.h"
 #include "casco/log.h"
-#include "casco/syscalls.h"
+#include "syscalls.h"
 #include "casco/util.h"
 #include "cgroup.h"
 #include "cgroup_internal.h"

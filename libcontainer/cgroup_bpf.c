@@ -7,7 +7,7 @@
 
 #include "casco/error.h"
 #include "casco/log.h"
-#include "casco/syscalls.h"
+#include "syscalls.h"
 #include "casco/util.h"
 #include "cgroup_bpf.h"
 

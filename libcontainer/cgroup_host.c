@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "casco/error.h"
-#include "casco/syscalls.h"
+#include "syscalls.h"
 #include "casco/util.h"
 #include "cgroup.h"
 #include "cgroup_internal.h"

@@ -22,7 +22,7 @@
 #include "casco/log.h"
 #include "casco/signals.h"
 #include "casco/spec.h"
-#include "casco/syscalls.h"
+#include "syscalls.h"
 #include "casco/util.h"
 #include "casco/weaken.h"
 #include "console.h"

@@ -14,7 +14,7 @@
 
 #include "casco/error.h"
 #include "casco/log.h"
-#include "casco/syscalls.h"
+#include "syscalls.h"
 #include "casco/util.h"
 #include "casco/weaken.h"
 #include "dev.h"

@@ -13,7 +13,7 @@
 
 #include "casco/error.h"
 #include "casco/fileio.h"
-#include "casco/syscalls.h"
+#include "syscalls.h"
 #include "casco/util.h"
 
 int

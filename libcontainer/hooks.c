@@ -11,7 +11,7 @@
 #include "casco/error.h"
 #include "casco/json.h"
 #include "casco/log.h"
-#include "casco/syscalls.h"
+#include "syscalls.h"
 #include "casco/util.h"
 #include "hooks.h"
 

@@ -16,7 +16,7 @@
 #include <linux/magic.h>
 
 #include "casco/error.h"
-#include "casco/syscalls.h"
+#include "syscalls.h"
 #include "casco/util.h"
 #include "hostobj.h"
 #include "mount_options.h"

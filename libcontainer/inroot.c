@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 
 #include "casco/error.h"
-#include "casco/syscalls.h"
+#include "syscalls.h"
 #include "casco/util.h"
 #include "casco/weaken.h"
 #include "inroot.h"

@@ -18,7 +18,7 @@
 #include "casco/explain.h"
 #include "casco/log.h"
 #include "casco/selfexe.h"
-#include "casco/syscalls.h"
+#include "syscalls.h"
 #include "casco/util.h"
 #include "casco/weaken.h"
 #include "console.h"

@@ -8,7 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "casco/syscalls.h"
+#include "syscalls.h"
 
 int
 sys_openat2 (int dirfd, const char *path, unsigned long flags, unsigned long resolve, mode_t mode)

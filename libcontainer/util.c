@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "casco/syscalls.h"
+#include "syscalls.h"
 #include "casco/util.h"
 
 void

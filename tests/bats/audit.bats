@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2154 # bats sets $stderr
+# bats file_tags=env:host
 # `casco audit`: golden reports on the configs of tests/fixtures/ (as Docker
 # and containerd write them by default, and insecure variants), its exit
 # statuses, and its errors.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq; bats sets $stderr
+# bats file_tags=env:host
 # process.capabilities: the five sets (bounding, effective, inheritable,
 # permitted, ambient) and process.noNewPrivileges.
 #
@@ -228,4 +229,32 @@ add_tmp_tmpfs() {
 	assert_output_contains "process.capabilities.permitted: \"$name\": the runtime itself does not hold this"
 	assert_output_contains "remove it from process.capabilities"
 	assert_no_leftovers
+}
+
+@test "caps: root gets exactly the configured capabilities" {
+	# CAP_KILL(5) | CAP_NET_BIND_SERVICE(10) | CAP_AUDIT_WRITE(29)
+	run_sh 'grep -E "^Cap(Eff|Prm|Bnd):" /proc/self/status'
+	assert_success
+	assert_equal "$output" "CapPrm:	0000000020000420
+CapEff:	0000000020000420
+CapBnd:	0000000020000420"
+}
+
+@test "caps: a non-root user has no effective capabilities" {
+	set_config '.process.user = {uid: 1000, gid: 1000}'
+	run_sh 'grep ^CapEff: /proc/self/status'
+	assert_success
+	assert_output_matches '^CapEff:[[:space:]]+0000000000000000$'
+}
+
+@test "caps: without CAP_SYS_ADMIN root in the container cannot mount" {
+	run_sh 'mount -t tmpfs none /mnt 2>&1 && echo mounted'
+	assert_output_not_contains mounted
+	assert_failure
+}
+
+@test "noNewPrivileges: NoNewPrivs is set" {
+	run_sh 'grep ^NoNewPrivs: /proc/self/status'
+	assert_success
+	assert_output_matches '^NoNewPrivs:[[:space:]]+1$'
 }

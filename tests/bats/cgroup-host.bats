@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016 # single-quoted jq programs
+# bats file_tags=env:host
 # On a host without a usable cgroup v2 (v1 or hybrid, like this project's
 # machines) a config asking for limits is refused before anything exists,
 # a config asking for none runs without a cgroup, and casco never writes to

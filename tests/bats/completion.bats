@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# bats file_tags=env:host
 # completions/casco.bash: commands, flags, flag values and container ids.
 
 load helpers

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq; bats sets $stderr
+# bats file_tags=env:host
 # process.terminal=true with --console-socket: the runtime creates a pty and
 # sends its master over the unix socket (SCM_RIGHTS); tests/helpers/recvtty.c
 # receives it, types input and prints what the container wrote.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# bats file_tags=env:host
 # The runc contract as engines use it: the calls containerd's runc shim and
 # conmon make (recorded by tests/e2e), replayed here without the engines,
 # and the answers engines read (features, checkpoint --help).

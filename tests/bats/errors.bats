@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq; bats sets $stderr
+# bats file_tags=env:host
 # Failures: each must exit non-zero, say what went wrong, and leave nothing
 # behind (no state dir for the id, no mount, no process).
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2030,SC2031 # single quotes are scripts for the container; bats runs each test in a subshell
+# bats file_tags=env:host
 # Files the container controls that `casco exec` reads or opens: the
 # container's /etc/passwd and /etc/group (--user NAME, the HOME lookup) and
 # /dev/ptmx (--tty).  A process in the container, or the image, decides what

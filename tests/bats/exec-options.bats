@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq; bats sets $stderr
+# bats file_tags=env:host
 # exec: what the process lands in (namespaces, root, hostname, seccomp) and
 # the options that shape it (--user, --additional-gids, --cap,
 # --no-new-privs, --process, --tty, --pid-file).  exec.bats has the basics.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016 # single quotes are scripts for the container or jq
+# bats file_tags=env:host
 # --explain: the narrated account of each step on casco's stderr.
 #
 # The golden file tests/bats/golden/explain-run.txt is what `run --explain`

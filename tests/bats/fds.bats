@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq; bats sets $stderr
+# bats file_tags=env:host
 # File descriptors passed into the container: stdio, --preserve-fds and
 # systemd socket activation (LISTEN_FDS).  Everything else must be closed.
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq; bats sets $stderr
+# bats file_tags=env:host
 # OCI hooks: prestart, createRuntime, createContainer, startContainer,
 # poststart, poststop — when each runs, in which namespaces, the state on
 # its stdin, args/env/timeout, and what a failing hook does.

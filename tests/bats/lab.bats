@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# bats file_tags=env:host,lab
 # docs/lab: every exercise's check.sh runs here and must pass, and every
 # string a check expects to see must be quoted in its README.md, so the
 # text and what casco really does cannot drift apart: the evidence it looks

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016 # single quotes are scripts for the container or jq
+# bats file_tags=env:host
 # What each policy level adds to a config that leaves fields out
 # (docs/policy.md, "Secure defaults"): permissive adds nothing (the OCI
 # spec's meaning, what runc gives), baseline and strict add the secure

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2154 # bats sets $output
+# bats file_tags=env:host
 # start and delete before the C library starts (libcontainer/early/lifecycle.c):
 # the plain cases end in casco_entry; everything else is main()'s, with its
 # own words.  Each fast-path test is red without the fast path (the trace

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016
+# bats file_tags=env:host
 # The man pages (man/*.scd) against the binary: one page per command, and
 # every flag `casco COMMAND --help` lists is documented in the page's
 # OPTIONS, and nothing else is; `make install` puts pages `man` finds.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016 # single quotes are scripts for the container or jq
+# bats file_tags=env:host
 # The container's mount namespace (docs/policy.md, "The one deviation from
 # the spec"): none at all, or the host's own by path, is refused at every
 # level; another one joined by path (what runtime-tools' linux_ns_path

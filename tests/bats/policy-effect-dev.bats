@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# bats file_tags=env:host,security
 # Device rules by effect (issue 17, class 3).  On a host where the container
 # gets no device cgroup (this suite's hosts: no usable cgroup v2, or
 # --cgroup-manager disabled), linux.resources.devices used to be dropped:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are jq programs; bats sets $output
+# bats file_tags=env:host,security
 # Policy by effect, mounts: a bind source is opened once, judged on that fd
 # (which host tree it is, lies in or contains; devices; the host's procfs;
 # engine sockets) and the mount is cloned from that same fd.  Every attack

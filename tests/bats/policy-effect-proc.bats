@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016 # single quotes are scripts for the container or jq
+# bats file_tags=env:host,security
 # /proc and /sys by another door (issue 17, class 6): the effective masked
 # and read-only sets must hold the paths every engine protects (however
 # spelled), every procfs is the one at /proc (every sysfs the one at /sys),

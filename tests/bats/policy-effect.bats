@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are jq programs; bats sets $stderr
+# bats file_tags=env:host,security
 # The policy judges effects (issue 17): the attacks outside testers brought
 # past `--policy baseline` and `casco audit --policy strict`, each with
 # variants, refused by `casco run` and `casco audit` alike at strict and

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are jq programs; bats sets $stderr
+# bats file_tags=env:host
 # The operator policy (docs/policy.md): for every rule a minimal config is
 # refused under strict with nothing created, and behaves as documented under
 # baseline and permissive; where the level comes from; what a refusal says.

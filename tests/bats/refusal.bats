@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are jq programs; bats sets $stderr
+# bats file_tags=env:host
 # The refusal experience (issue 18): every refusal names the config change
 # that passes as JSON, before the level's sentence; applying exactly that
 # change (tests/helpers/apply-fix reads it word for word) makes the config

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq
+# bats file_tags=env:host
 # Robustness: hostile configs, many lifecycles, casco killed at every
 # stage, concurrent commands on one container, and a full state
 # filesystem — each must end with a clear error or a clean state and

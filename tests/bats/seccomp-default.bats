@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016 # single quotes are scripts for the container or jq
+# bats file_tags=env:host
 # casco's default seccomp profile, applied at baseline and strict when a
 # config has no linux.seccomp: the syscalls escapes and kernel attacks start with fail
 # with EPERM even when the process holds the capability they need, while

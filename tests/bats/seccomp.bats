@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq; bats sets $stderr
+# bats file_tags=env:host
 # linux.seccomp: actions, errno values, argument conditions, the notify
 # listener (tests/helpers/seccomp-listener.c receives the fd and the state
 # as a seccomp agent would) and refusal of bad profiles.

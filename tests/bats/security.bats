@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq; bats sets $stderr
+# bats file_tags=env:host,security
 # The runtime protecting itself and the host from the container: no fd of
 # casco's (or of its caller's) reaches the container, and neither does the
 # caller's environment.  The attacks on these defences, one test per runtime

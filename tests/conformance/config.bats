@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq
+# bats file_tags=env:host,conformance
 # Conformance: each field of config.json (OCI runtime spec, config.md and
 # config-linux.md) observed from INSIDE the container, as runtime-tools'
 # validation tests (runtimetest) check them.  Written against the spec, so

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154,SC2153 # single quotes are scripts for the hooks, the container or jq
+# bats file_tags=env:host,conformance
 # Conformance: hooks (config.md "POSIX-platform Hooks", runtime.md
 # "Lifecycle"): the order of the six kinds, when each runs relative to
 # create/start/delete, in which mount namespace, and the state each gets on

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq
+# bats file_tags=env:host,conformance
 # Conformance: the lifecycle and the state (OCI runtime spec, runtime.md):
 # the status through create/start/exit/delete, what state reports, and the
 # operations the spec says MUST fail (and then have no effect).  Runs

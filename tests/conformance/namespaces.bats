@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq
+# bats file_tags=env:host,conformance
 # Conformance: the config fields that need a container of their own — user
 # namespace mappings, namespaces given by path, the time namespace, root
 # propagation modes and a root that is not read-only.  Run against runc

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# bats file_tags=env:e2e
 # containerd's runc shim (io.containerd.runc.v2) with casco as its runc
 # binary: a private containerd (own root, state, sockets, config; CRI plugin
 # disabled) driven by ctr.  Runs in the VM (tests/e2e/run).

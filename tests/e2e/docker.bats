@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# bats file_tags=env:e2e
 # Docker with casco as a runtime ("runtimes": {"casco": {"path": ...}}): a
 # private dockerd (own data-root, exec-root, pidfile and socket; no bridge,
 # no iptables) and the docker CLI with --runtime casco.  Runs in the VM

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# bats file_tags=env:e2e
 # Podman (through conmon) with --runtime casco: cgroupfs manager, private
 # --root/--runroot/--tmpdir, no network.  No daemon.  Runs in the VM
 # (tests/e2e/run).

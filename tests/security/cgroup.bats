@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016 # single-quoted jq programs and container scripts
+# bats file_tags=env:host,security
 # CVE-2023-25809 (runc < 1.1.5): the container got a WRITABLE
 # /sys/fs/cgroup — with /sys bound "rbind,ro" the read-only flag covered
 # only the top mount, so the cgroup submounts under it stayed read-write;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq
+# bats file_tags=env:host,security
 # /dev: devices, /dev/null used to mask paths, and /dev/console, when the
 # image (or an engine-provided /dev that a container can write) puts
 # symlinks where device nodes belong.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq
+# bats file_tags=env:host,security
 # CVE-2024-21626 (runc 1.0.0-rc93 .. 1.1.11, "Leaky Vessels"): runc leaked
 # an fd of the host's /sys/fs/cgroup into the container's init and exec'd
 # processes; with process.cwd (or `runc exec --cwd`) set to /proc/self/fd/N

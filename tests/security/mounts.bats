@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq
+# bats file_tags=env:host,security
 # Mount destinations that an image (or a second container sharing a volume)
 # turns into symlinks pointing out of the rootfs.  casco resolves every
 # destination with openat2(RESOLVE_IN_ROOT) relative to an fd of the rootfs,

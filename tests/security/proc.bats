@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq
+# bats file_tags=env:host,security
 # /proc: where casco mounts it, what may be mounted over it, and where its
 # writes (sysctls, LSM labels) really go.
 

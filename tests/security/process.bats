@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq
+# bats file_tags=env:host,security
 # The container's processes: their memory while casco still runs in them,
 # the capabilities they can pass on, and whose files name their user.
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154 # single quotes are scripts for the container or jq
+# bats file_tags=env:host,security
 # CVE-2019-5736 (runc < 1.0.0-rc6, also LXC): a container process reached
 # the runtime's own binary through /proc/PID/exe — the image's entrypoint
 # was (a #! script pointing at) /proc/self/exe, so `runc exec` ran the host's

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016 # single-quoted jq programs and container scripts
+# bats file_tags=env:vm
 # cgroup v2 limits, device filter and cleanup, through `casco run/create/delete`.
 #
 # These tests write to /sys/fs/cgroup: they run only inside the test VM

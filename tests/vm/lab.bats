@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# bats file_tags=env:vm,lab
 # docs/lab exercises that need cgroup v2: they run here, in the VM
 # (tests/vm/run-cgroup-tests sets CASCO_VM=1), never on a developer's host.
 # Each check is also shown red here without its defence (see tests/bats/lab.bats).

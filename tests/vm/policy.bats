@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016 # single-quoted jq programs
+# bats file_tags=env:vm
 # The strict policy on a host that can enforce it: cgroup v2 for the limits
 # strict requires.  Runs only inside the test VM (tests/vm/run-cgroup-tests).
 

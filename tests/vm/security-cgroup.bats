@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016 # single-quoted jq programs and container scripts
+# bats file_tags=env:vm,security
 # CVE-2023-25809 (runc < 1.1.5): rootless runc gave the container a WRITABLE
 # /sys/fs/cgroup — in a user namespace without a cgroup namespace it bound
 # the host's cgroup tree instead of mounting a new one and dropped the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# bats file_tags=env:host,vm-harness
 # tests/vm/smoke.bats — the VM harness gives the cgroup tests what they rely
 # on.  Runs on the host, as root: `bats tests/vm/smoke.bats` (about a
 # minute under TCG: five boots).  Every test skips, with the package to

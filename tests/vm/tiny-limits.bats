@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016 # single-quoted jq programs
+# bats file_tags=env:vm
 # The smallest limits a container can run under: what casco itself costs
 # the container's cgroup.  crun documents 512 KiB of memory.max; casco
 # must manage 256 KiB, and a pids.max of 1 (the container's one process).

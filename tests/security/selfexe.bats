@@ -9,7 +9,7 @@
 # over the host's runc through /proc/self/fd/N: root on the host at the
 # next runc invocation.
 # casco: create, run and exec re-execute, before they go near a container,
-# from a binary nobody can write (libcontainer/selfexe_early.c before glibc
+# from a binary nobody can write (libcontainer/early/selfexe_early.c before glibc
 # starts, else selfexe.c): the binary seen through a read-only overlayfs of
 # lower layers only, never attached to any mount table, or, where that
 # cannot be had, a sealed memfd copy (F_SEAL_WRITE|SHRINK|GROW|SEAL).  All a
@@ -174,7 +174,7 @@ wait_attacker() {
 	assert_binary_intact
 }
 
-# casco_entry (libcontainer/selfexe_early.c) makes the copy before glibc
+# casco_entry (libcontainer/early/selfexe_early.c) makes the copy before glibc
 # starts when it recognises the command line; an abbreviated option (--deb
 # for --debug) is one it leaves to getopt, and main() must then copy.
 # bats test_tags=cve,weaken:selfexe

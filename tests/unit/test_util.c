@@ -324,7 +324,7 @@ state_file_text (const struct container_state *st)
   return text;
 }
 
-/* What casco_entry's reader (lifecycle_early.c) gets out of the files
+/* What casco_entry's reader (early/state_steps.c) gets out of the files
    state_write writes is what state_read gets, whatever the strings around
    the fields it reads hold; and every cut-off file is refused. */
 static void

@@ -79,9 +79,16 @@ read_fd_all (int fd, const char *what, char **out, size_t *len, struct casco_err
 int
 read_file_at (int dirfd, const char *path, char **out, size_t *len, struct casco_error **err)
 {
-  _cleanup_close_ int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  /* O_NONBLOCK: a FIFO planted where a file was expected must not hang
+     the open; it is refused below (regular files ignore the flag) */
+  _cleanup_close_ int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0)
     return casco_error_set (err, errno, "open `%s`", path);
+  struct stat sb;
+  if (fstat (fd, &sb) < 0)
+    return casco_error_set (err, errno, "stat `%s`", path);
+  if (!S_ISREG (sb.st_mode))
+    return casco_error_set (err, EINVAL, "`%s` is not a regular file", path);
   return read_fd_all (fd, path, out, len, err);
 }
 

@@ -167,13 +167,18 @@ state_read (int dirfd, struct container_state *st, struct casco_error **err)
   size_t len;
   if (read_file_at (dirfd, STATE_FILE_NAME, &text, &len, err) < 0)
     return -1;
-  json_node *root = NULL;
+  _cleanup_json_ json_node *root = NULL;
   if (json_parse (text, len, &root, err) < 0)
     return casco_error_wrap (err, "state file corrupt");
   int64_t pid = 0;
   uint64_t start = 0;
   json_int64 (json_get (root, "pid"), &pid);
   json_uint64 (json_get (root, "pidStartTime"), &start);
+  /* pid_t is 32 bits: a larger number would wrap to another process (the
+     early reader leaves such a state to this one); a negative one reads
+     as a container whose init never started */
+  if (pid > INT32_MAX)
+    return casco_error_set (err, 0, "state file corrupt: pid %" PRId64 " is not a process id", pid);
   st->pid = (pid_t) pid;
   st->pid_start_time = start;
   st->oci_version = dup_field (root, "ociVersion");
@@ -210,7 +215,6 @@ state_read (int dirfd, struct container_state *st, struct casco_error **err)
       st->annotations[i].key = xstrdup (json_object_key (ann, i));
       st->annotations[i].value = xstrdup (v ? v : "");
     }
-  json_free (root);
   st->status = CONTAINER_STOPPED;
   return 0;
 }

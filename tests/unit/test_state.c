@@ -437,13 +437,24 @@ test_read_hostile_values (void)
   CHECK (st.status == CONTAINER_STOPPED);
   container_state_clear (&st);
 
-  /* a pid beyond pid_t: whatever it truncates to, the start time (0, as
-     read) does not match a live process, so it is not running */
+  /* a pid beyond pid_t would wrap to another process (4294967297 to pid 1):
+     refused, not truncated */
   put_file (d, STATE_FILE_NAME, "{\"pid\": 4294967297, \"pidStartTime\": 0}");
-  CHECK (state_read (d, &st, NULL) == 0);
-  state_probe (d, &st);
-  CHECK (st.status != CONTAINER_RUNNING && st.status != CONTAINER_CREATED);
+  struct casco_error *e = NULL;
+  CHECK (state_read (d, &st, &e) < 0);
+  CHECK (e && strstr (e->msg, "4294967297") != NULL);
+  casco_error_free (e);
   container_state_clear (&st);
+
+  /* a FIFO planted as state.json is refused without hanging the open */
+  CHECK (unlinkat (d, STATE_FILE_NAME, 0) == 0);
+  CHECK (mkfifoat (d, STATE_FILE_NAME, 0600) == 0);
+  e = NULL;
+  CHECK (state_read (d, &st, &e) < 0);
+  CHECK (e && strstr (e->msg, "not a regular file") != NULL);
+  casco_error_free (e);
+  container_state_clear (&st);
+  CHECK (unlinkat (d, STATE_FILE_NAME, 0) == 0);
 
   /* numbers past 64 bits are not read */
   put_file (d, STATE_FILE_NAME, "{\"pid\": 99999999999999999999999, \"pidStartTime\": 1e400}");

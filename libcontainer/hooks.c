@@ -29,14 +29,7 @@ hooks_state_json (const struct spec *s, const char *id, const char *bundle, pid_
   if (pid > 0)
     jw_kv_int (w, "pid", pid);
   jw_kv_str (w, "bundle", bundle);
-  if (s->n_annotations)
-    {
-      jw_key (w, "annotations");
-      jw_obj_open (w);
-      for (size_t i = 0; i < s->n_annotations; i++)
-        jw_kv_str (w, s->annotations[i].key, s->annotations[i].value);
-      jw_obj_close (w);
-    }
+  spec_write_annotations (w, s->annotations, s->n_annotations);
   jw_obj_close (w);
   return jw_finish (w, NULL);
 }

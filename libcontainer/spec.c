@@ -20,6 +20,18 @@
 #include "casco/util.h"
 #include "spec_read.h"
 
+void
+spec_write_annotations (json_writer *w, const struct spec_kv *a, size_t n)
+{
+  if (n == 0)
+    return;
+  jw_key (w, "annotations");
+  jw_obj_open (w);
+  for (size_t i = 0; i < n; i++)
+    jw_kv_str (w, a[i].key, a[i].value);
+  jw_obj_close (w);
+}
+
 /* ---- freeing ---------------------------------------------------------- */
 /* Free functions cope with partly filled structs: parsing fails half way
    and relies on them to leave nothing behind. */

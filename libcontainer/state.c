@@ -280,14 +280,7 @@ state_to_public_json (const struct container_state *st)
   jw_kv_str (w, "rootfs", st->rootfs);
   jw_kv_str (w, "created", st->created);
   jw_kv_str (w, "owner", st->owner ? st->owner : "");
-  if (st->n_annotations > 0)
-    {
-      jw_key (w, "annotations");
-      jw_obj_open (w);
-      for (size_t i = 0; i < st->n_annotations; i++)
-        jw_kv_str (w, st->annotations[i].key, st->annotations[i].value);
-      jw_obj_close (w);
-    }
+  spec_write_annotations (w, st->annotations, st->n_annotations);
   jw_obj_close (w);
   return jw_finish (w, NULL);
 }

@@ -354,6 +354,10 @@ static inline void spec_seccomp_freep (struct spec_seccomp **sc) { spec_seccomp_
    absolute paths where required.  Errors name the JSON path. */
 int spec_validate (const struct spec *s, struct casco_error **err);
 
+/* "annotations": {...} into an open JSON object, as the OCI state document
+   has it (hooks' stdin, `casco state`); nothing when there are none. */
+struct json_writer;
+void spec_write_annotations (struct json_writer *w, const struct spec_kv *a, size_t n);
 const char *spec_ns_name (enum spec_ns_type t);       /* "pid", "network", ... */
 int spec_ns_from_name (const char *name);             /* -1 when unknown */
 int spec_ns_clone_flag (enum spec_ns_type t);         /* CLONE_NEWPID ... */

@@ -6,8 +6,8 @@
 #include "casco/error.h"
 #include "casco/explain.h"
 #include "casco/log.h"
-#include "casco/util.h"
-#include "casco/weaken.h"
+#include "util.h"
+#include "weaken.h"
 #include "caps.h"
 
 /* Highest capability the running kernel knows. */

@@ -21,7 +21,7 @@
 #include "casco/error.h"
 #include "casco/log.h"
 #include "syscalls.h"
-#include "casco/util.h"
+#include "util.h"
 #include "cgroup.h"
 #include "cgroup_internal.h"
 

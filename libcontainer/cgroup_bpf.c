@@ -8,7 +8,7 @@
 #include "casco/error.h"
 #include "casco/log.h"
 #include "syscalls.h"
-#include "casco/util.h"
+#include "util.h"
 #include "cgroup_bpf.h"
 
 /* More rules than this is a broken config, and the program must stay far

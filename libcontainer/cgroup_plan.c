@@ -11,7 +11,7 @@
 #include "casco/error.h"
 #include "casco/explain.h"
 #include "casco/log.h"
-#include "casco/util.h"
+#include "util.h"
 #include "cgroup.h"
 #include "cgroup_bpf.h"
 #include "cgroup_internal.h"

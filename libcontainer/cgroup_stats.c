@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "casco/error.h"
-#include "casco/util.h"
+#include "util.h"
 #include "cgroup.h"
 #include "cgroup_internal.h"
 

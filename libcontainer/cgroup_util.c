@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "casco/error.h"
-#include "casco/util.h"
+#include "util.h"
 #include "cgroup.h"
 #include "cgroup_internal.h"
 

@@ -7,7 +7,7 @@
 #include <termios.h>
 
 #include "casco/error.h"
-#include "casco/util.h"
+#include "util.h"
 #include "console.h"
 
 int

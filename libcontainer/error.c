@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "casco/error.h"
-#include "casco/util.h"
+#include "util.h"
 
 #define ERROR_MSG_MAX 512
 

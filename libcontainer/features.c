@@ -6,7 +6,7 @@
 #include "casco/features.h"
 #include "casco/json.h"
 #include "casco/spec.h"
-#include "casco/util.h"
+#include "util.h"
 #include "mount_options.h"
 
 static void

@@ -12,9 +12,9 @@
 #include <linux/magic.h>
 
 #include "casco/error.h"
-#include "casco/fileio.h"
+#include "fileio.h"
 #include "syscalls.h"
-#include "casco/util.h"
+#include "util.h"
 
 int
 write_all (int fd, const void *buf, size_t len)

@@ -12,7 +12,7 @@
 #include "casco/json.h"
 #include "casco/log.h"
 #include "syscalls.h"
-#include "casco/util.h"
+#include "util.h"
 #include "hooks.h"
 
 #define HOOK_OUTPUT_MAX 2048

@@ -17,7 +17,7 @@
 
 #include "casco/error.h"
 #include "syscalls.h"
-#include "casco/util.h"
+#include "util.h"
 #include "hostobj.h"
 #include "mount_options.h"
 

@@ -9,8 +9,8 @@
 
 #include "casco/error.h"
 #include "syscalls.h"
-#include "casco/util.h"
-#include "casco/weaken.h"
+#include "util.h"
+#include "weaken.h"
 #include "inroot.h"
 #include "mount_options.h"
 

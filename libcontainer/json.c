@@ -5,7 +5,7 @@
 
 #include "casco/error.h"
 #include "casco/json.h"
-#include "casco/util.h"
+#include "util.h"
 
 /* yajl_val is a pointer to struct yajl_val_s; our opaque json_node is that struct. */
 #define V(n) ((yajl_val) (n))

@@ -5,7 +5,7 @@
 
 #include "casco/error.h"
 #include "casco/log.h"
-#include "casco/util.h"
+#include "util.h"
 #include "lsm.h"
 
 static bool

@@ -8,7 +8,7 @@
 #include "casco/container.h"
 #include "casco/error.h"
 #include "casco/json.h"
-#include "casco/util.h"
+#include "util.h"
 #include "cgroup.h"
 #include "lifecycle.h"
 

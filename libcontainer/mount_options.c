@@ -11,7 +11,7 @@
 
 #include "casco/error.h"
 #include "casco/log.h"
-#include "casco/util.h"
+#include "util.h"
 #include "mount_options.h"
 
 /* ------------------------------------------------------------------ */

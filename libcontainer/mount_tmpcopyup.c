@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "casco/error.h"
-#include "casco/util.h"
+#include "util.h"
 #include "mount_tmpcopyup.h"
 
 static int copy_tree (int src_dir, int dst_dir, const char *what, struct casco_error **err);

@@ -10,7 +10,7 @@
 #include "casco/error.h"
 #include "casco/explain.h"
 #include "casco/log.h"
-#include "casco/util.h"
+#include "util.h"
 #include "ns.h"
 
 int

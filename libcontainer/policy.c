@@ -8,7 +8,7 @@
 
 #include "casco/error.h"
 #include "casco/log.h"
-#include "casco/util.h"
+#include "util.h"
 #include "mount_options.h"
 #include "policy_defaults.h"
 

@@ -6,7 +6,7 @@
 
 #include "casco/error.h"
 #include "casco/policy.h"
-#include "casco/util.h"
+#include "util.h"
 #include "caps.h"
 #include "policy_rules.h"
 

@@ -12,7 +12,7 @@
 
 #include "casco/error.h"
 #include "casco/policy.h"
-#include "casco/util.h"
+#include "util.h"
 #include "caps.h"
 #include "mount_options.h"
 #include "policy_defaults.h"

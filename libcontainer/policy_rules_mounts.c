@@ -11,7 +11,7 @@
 
 #include "casco/json.h"
 #include "casco/policy.h"
-#include "casco/util.h"
+#include "util.h"
 #include "hostobj.h"
 #include "mount_options.h"
 #include "policy_defaults.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "casco/policy.h"
-#include "casco/util.h"
+#include "util.h"
 #include "policy_rules.h"
 
 /* Container uid or gid ranges that contain host id 0 (the sum is taken in

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "casco/policy.h"
-#include "casco/util.h"
+#include "util.h"
 #include "policy_rules.h"
 
 /* /dev/mem 1:1, /dev/kmem 1:2, /dev/port 1:4. */

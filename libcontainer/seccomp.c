@@ -13,7 +13,7 @@
 #include "casco/error.h"
 #include "casco/json.h"
 #include "casco/log.h"
-#include "casco/util.h"
+#include "util.h"
 #include "seccomp_filter.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV

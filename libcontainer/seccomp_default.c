@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "casco/error.h"
-#include "casco/util.h"
+#include "util.h"
 #include "seccomp_filter.h"
 
 /* Defined by the generated seccomp/default-bpf.c, which is linked into the

@@ -10,7 +10,7 @@
 #include <seccomp.h>
 #include <string.h>
 
-#include "casco/util.h"
+#include "util.h"
 #include "seccomp_filter.h"
 
 #ifndef CLONE_NEWUSER

@@ -4,9 +4,9 @@
 #include <fcntl.h>
 
 #include "casco/error.h"
-#include "casco/selfexe.h"
-#include "casco/util.h"
-#include "casco/weaken.h"
+#include "selfexe.h"
+#include "util.h"
+#include "weaken.h"
 
 bool
 selfexe_is_sealed (void)

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "casco/signals.h"
-#include "casco/util.h"
+#include "signals.h"
+#include "util.h"
 
 static const struct { const char *name; int sig; } signal_table[] = {
   { "SIGABRT", SIGABRT }, { "SIGALRM", SIGALRM }, { "SIGBUS", SIGBUS },

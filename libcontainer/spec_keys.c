@@ -10,7 +10,7 @@
 
 #include "casco/json.h"
 #include "casco/spec.h"
-#include "casco/util.h"
+#include "util.h"
 
 enum key_kind
 {

@@ -7,7 +7,7 @@
 
 #include "casco/json.h"
 #include "casco/spec.h"
-#include "casco/util.h"
+#include "util.h"
 
 #define SPEC_USERNS_HOST_ID 100000u
 #define SPEC_USERNS_SIZE 65536u

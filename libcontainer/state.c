@@ -10,7 +10,7 @@
 #include "casco/error.h"
 #include "casco/json.h"
 #include "casco/state.h"
-#include "casco/util.h"
+#include "util.h"
 #include "cgroup.h"
 #include "early/early.h"
 

@@ -6,7 +6,7 @@
 
 #include "casco/error.h"
 #include "casco/explain.h"
-#include "casco/util.h"
+#include "util.h"
 #include "sync.h"
 
 /* A narrated line must fit one message: explain cuts it there. */

@@ -5,8 +5,8 @@
 #include "casco/error.h"
 #include "casco/log.h"
 #include "syscalls.h"
-#include "casco/util.h"
-#include "casco/weaken.h"
+#include "util.h"
+#include "weaken.h"
 #include "user.h"
 
 static bool

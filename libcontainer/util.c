@@ -8,7 +8,7 @@
 #include <sys/socket.h>
 
 #include "syscalls.h"
-#include "casco/util.h"
+#include "util.h"
 
 void
 freep (void *p)

@@ -12,7 +12,7 @@
 
 #include "casco/error.h"
 #include "casco/spec.h"
-#include "casco/util.h"
+#include "util.h"
 #include "caps.h"
 
 /* JSON paths for messages, formatted into a buffer the caller owns. */

@@ -17,7 +17,7 @@
 
 #include "casco/error.h"
 #include "casco/spec.h"
-#include "casco/util.h"
+#include "util.h"
 #include "../libcontainer/seccomp_filter.h"
 
 static void

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "casco/audit.h"
-#include "casco/util.h"
+#include "util.h"
 #include "cli.h"
 
 /* Exit statuses: the config passes, it does not, it cannot be judged. */

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "casco/explain.h"
-#include "casco/util.h"
+#include "util.h"
 #include "cli.h"
 
 enum { OPT_CONSOLE_SOCKET = 1000, OPT_PID_FILE, OPT_NO_PIVOT, OPT_NO_NEW_KEYRING,

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "casco/util.h"
+#include "util.h"
 #include "cli.h"
 
 /* "5s", "500ms", "1m", or plain seconds. */

@@ -1,7 +1,7 @@
 /* casco kill: send a signal to a container's init (or every process). */
 #include <signal.h>
 
-#include "casco/signals.h"
+#include "signals.h"
 #include "cli.h"
 
 static int

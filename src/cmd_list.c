@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "casco/util.h"
+#include "util.h"
 #include "cli.h"
 
 /* container_list's array: every state in it is cleared, then the array. */

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "casco/util.h"
+#include "util.h"
 #include "cli.h"
 
 /* One table row from /proc: the fields people read in `ps -ef`. */

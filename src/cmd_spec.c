@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "casco/spec.h"
-#include "casco/util.h"
+#include "util.h"
 #include "cli.h"
 
 static int

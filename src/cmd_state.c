@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "casco/state.h"
-#include "casco/util.h"
+#include "util.h"
 #include "cli.h"
 
 static int

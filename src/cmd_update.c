@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "casco/spec.h"
-#include "casco/util.h"
+#include "util.h"
 #include "cli.h"
 
 enum { OPT_BLKIO_WEIGHT = 1000, OPT_CPU_PERIOD, OPT_CPU_QUOTA, OPT_CPU_BURST, OPT_CPU_RT_PERIOD,

@@ -8,7 +8,7 @@
 #include "casco/json.h"
 #include "casco/log.h"
 #include "casco/state.h"
-#include "casco/util.h"
+#include "util.h"
 #include "cli.h"
 
 static int log_fd = STDERR_FILENO;

@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "casco/global_options.h"
+#include "global_options.h"
 #include "casco/log.h"
 #include "casco/policy.h"
-#include "casco/selfexe.h"
+#include "selfexe.h"
 #include "casco/spec.h"
-#include "casco/weaken.h"
+#include "weaken.h"
 #include "cli.h"
 
 extern char **environ;

@@ -40,7 +40,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 
-#include "casco/global_options.h"
+#include "global_options.h"
 #include "casco/state.h"
 #include "early.h"
 #include "../process.h"

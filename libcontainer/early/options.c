@@ -3,7 +3,7 @@
    and the checks of their values that both make. */
 #include <stddef.h>
 
-#include "casco/global_options.h"
+#include "global_options.h"
 #include "early.h"
 
 NO_CANARY bool

@@ -38,8 +38,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "casco/selfexe.h"
-#include "casco/weaken.h"
+#include "selfexe.h"
+#include "weaken.h"
 #include "early.h"
 
 #ifndef MADV_POPULATE_READ

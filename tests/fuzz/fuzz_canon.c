@@ -51,7 +51,7 @@
 #include "fuzz.h"
 #include "casco/policy.h"
 #include "casco/spec.h"
-#include "casco/util.h"
+#include "util.h"
 #include "../../libcontainer/caps.h"
 #include "../../libcontainer/hostobj.h"
 #include "../../libcontainer/mount_options.h"

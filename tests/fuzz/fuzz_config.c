@@ -6,7 +6,7 @@
 
 #include "fuzz.h"
 #include "casco/spec.h"
-#include "casco/util.h"
+#include "util.h"
 #include "../../libcontainer/cgroup.h"
 #include "../../libcontainer/cgroup_bpf.h"
 #include "../../libcontainer/policy_defaults.h"

@@ -23,7 +23,7 @@
 #include "casco/json.h"
 #include "casco/policy.h"
 #include "casco/spec.h"
-#include "casco/util.h"
+#include "util.h"
 #include "../../libcontainer/hostobj.h"
 #include "../../libcontainer/policy_defaults.h"
 

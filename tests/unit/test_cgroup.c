@@ -8,7 +8,7 @@
 
 #include "casco/error.h"
 #include "casco/spec.h"
-#include "casco/util.h"
+#include "util.h"
 #include "cgroup.h"
 #include "cgroup_bpf.h"
 #include "unit.h"

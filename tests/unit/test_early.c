@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "casco/global_options.h"
+#include "global_options.h"
 #include "casco/state.h"
 #include "early.h"
 #include "unit.h"

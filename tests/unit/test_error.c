@@ -11,7 +11,7 @@
 #include "casco/policy.h"
 #include "casco/spec.h"
 #include "casco/state.h"
-#include "casco/util.h"
+#include "util.h"
 #include "sync.h"
 #include "unit.h"
 

@@ -17,7 +17,7 @@
 #include "casco/error.h"
 #include "casco/policy.h"
 #include "casco/spec.h"
-#include "casco/util.h"
+#include "util.h"
 #include "hostobj.h"
 #include "unit.h"
 

@@ -7,7 +7,7 @@
 #include <sys/mount.h>
 
 #include "casco/error.h"
-#include "casco/util.h"
+#include "util.h"
 #include "mount_options.h"
 #include "rootfs.h"
 #include "unit.h"

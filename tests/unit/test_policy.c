@@ -9,7 +9,7 @@
 #include "casco/error.h"
 #include "casco/policy.h"
 #include "casco/spec.h"
-#include "casco/util.h"
+#include "util.h"
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <stddef.h>

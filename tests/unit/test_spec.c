@@ -9,7 +9,7 @@
 
 #include "casco/error.h"
 #include "casco/spec.h"
-#include "casco/util.h"
+#include "util.h"
 #include "unit.h"
 
 /* ---- helpers ---------------------------------------------------------- */

@@ -13,7 +13,7 @@
 
 #include "casco/error.h"
 #include "casco/state.h"
-#include "casco/util.h"
+#include "util.h"
 #include "unit.h"
 
 /* ---- helpers ---------------------------------------------------------- */

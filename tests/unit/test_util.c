@@ -11,10 +11,10 @@
 
 #include "casco/error.h"
 #include "casco/json.h"
-#include "casco/selfexe.h"
-#include "casco/signals.h"
+#include "selfexe.h"
+#include "signals.h"
 #include "casco/state.h"
-#include "casco/util.h"
+#include "util.h"
 #include "early.h"
 #include "user.h"
 #include "unit.h"

@@ -6,7 +6,7 @@
 
 #include "casco/error.h"
 #include "casco/spec.h"
-#include "casco/util.h"
+#include "util.h"
 #include "unit.h"
 
 /* JSON with ' for " keeps the configs readable. */

@@ -57,6 +57,6 @@ void close_fds_except (unsigned lo, int *keep, size_t n);
 
 /* The file I/O helpers (read_file_at, write_all, ...) live in fileio.c;
    declared here too for the modules that found them in util.h. */
-#include "casco/fileio.h"
+#include "fileio.h"
 
 #endif

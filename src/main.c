@@ -10,6 +10,7 @@
 #include "selfexe.h"
 #include "casco/spec.h"
 #include "weaken.h"
+#include "util.h"
 #include "cli.h"
 
 extern char **environ;
@@ -113,9 +114,8 @@ main (int argc, char **argv)
       case 'v': print_version (); return 0;
       default:
         {
-          char *bad = cli_flag_name (argv[optind - 1]);
+          _cleanup_free_ char *bad = cli_flag_name (argv[optind - 1]);
           fprintf (stderr, "casco: flag provided but not defined: %s (see `casco --help`)\n", bad);
-          free (bad);
           return 1;
         }
       }

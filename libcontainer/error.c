@@ -16,9 +16,7 @@ error_setv (struct casco_error **err, enum casco_error_kind kind, int errno_, co
   /* Keep the first error: it is the cause; later ones are consequences. */
   if (*err != NULL)
     return -1;
-  _cleanup_free_ char *text = NULL;
-  if (vasprintf (&text, fmt, ap) < 0)
-    abort ();
+  _cleanup_free_ char *text = xvasprintf (fmt, ap);
   /* A config value quoted in full could make a 10 MB message: keep the
      start, which names the field, and say how much was left out. */
   size_t len = strlen (text);
@@ -102,11 +100,9 @@ casco_error_wrap (struct casco_error **err, const char *fmt, ...)
 {
   if (err == NULL || *err == NULL)
     return -1;
-  _cleanup_free_ char *prefix = NULL;
   va_list ap;
   va_start (ap, fmt);
-  if (vasprintf (&prefix, fmt, ap) < 0)
-    abort ();
+  _cleanup_free_ char *prefix = xvasprintf (fmt, ap);
   va_end (ap);
   char *msg = xasprintf ("%s: %s", prefix, (*err)->msg);
   free ((*err)->msg);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "casco/log.h"
+#include "util.h"
 
 static casco_log_handler handler;
 static enum casco_log_level max_level = CASCO_LOG_WARNING;
@@ -20,12 +21,9 @@ casco_log (enum casco_log_level level, const char *fmt, ...)
 {
   if (handler == NULL || level > max_level)
     return;
-  char *msg;
   va_list ap;
   va_start (ap, fmt);
-  if (vasprintf (&msg, fmt, ap) < 0)
-    abort ();
+  _cleanup_free_ char *msg = xvasprintf (fmt, ap);
   va_end (ap);
   handler (level, msg);
-  free (msg);
 }

@@ -40,11 +40,9 @@ defang (char *s)
 int __attribute__ ((format (printf, 3, 4)))
 spec_fail (struct casco_error **err, const struct jpath *at, const char *fmt, ...)
 {
-  _cleanup_free_ char *msg = NULL;
   va_list ap;
   va_start (ap, fmt);
-  if (vasprintf (&msg, fmt, ap) < 0)
-    abort ();
+  _cleanup_free_ char *msg = xvasprintf (fmt, ap);
   va_end (ap);
   _cleanup_free_ char *path = jpath_format (at);
   defang (msg);

@@ -82,13 +82,20 @@ xstrndup (const char *s, size_t n)
 }
 
 char *
-xasprintf (const char *fmt, ...)
+xvasprintf (const char *fmt, va_list ap)
 {
   char *r;
-  va_list ap;
-  va_start (ap, fmt);
   if (vasprintf (&r, fmt, ap) < 0)
     abort ();
+  return r;
+}
+
+char *
+xasprintf (const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  char *r = xvasprintf (fmt, ap);
   va_end (ap);
   return r;
 }

@@ -109,11 +109,9 @@ cli_fail (struct cli *cli, struct casco_error *err)
 int
 cli_usage_error (struct cli *cli, const struct cli_command *cmd, const char *fmt, ...)
 {
-  _cleanup_free_ char *msg = NULL;
   va_list ap;
   va_start (ap, fmt);
-  if (vasprintf (&msg, fmt, ap) < 0)
-    abort ();
+  _cleanup_free_ char *msg = xvasprintf (fmt, ap);
   va_end (ap);
   struct casco_error *err = NULL;
   casco_error_set_kind (&err, CASCO_ERR_INVALID_ARGUMENT, 0, "%s: %s (see `casco %s --help`)", cmd->name, msg,

@@ -19,7 +19,9 @@ side_build_configure() {
 	local source=$srcdir
 	if [ -f "$srcdir/config.status" ]; then
 		source=$builddir.src
-		mkdir -p "$source" &&
+		# a fresh copy: files the tree no longer has (a renamed header) must
+		# not linger in a copy made on an earlier run
+		rm -rf "$source" && mkdir -p "$source" &&
 			tar -C "$srcdir" --exclude=./.git -cf - . | tar -C "$source" -xpf - &&
 			make -C "$source" distclean >/dev/null 2>&1
 		if [ -f "$source/config.status" ]; then

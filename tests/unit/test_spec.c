@@ -14,17 +14,6 @@
 
 /* ---- helpers ---------------------------------------------------------- */
 
-/* JSON with ' for " keeps the test configs readable. */
-static char *
-q (const char *s)
-{
-  char *r = xstrdup (s);
-  for (char *p = r; *p; p++)
-    if (*p == '\'')
-      *p = '"';
-  return r;
-}
-
 /* Parse; return the spec or NULL (printing the error as a TAP comment). */
 static struct spec *
 parse_ok (const char *json_q)

@@ -17,23 +17,6 @@
 
 /* ---- helpers ---------------------------------------------------------- */
 
-/* JSON with ' for " keeps the test configs readable. */
-static char *
-q (const char *s)
-{
-  char *r = xstrdup (s);
-  for (char *p = r; *p; p++)
-    if (*p == '\'')
-      *p = '"';
-  return r;
-}
-
-static void
-json_freep (json_node **n)
-{
-  json_free (*n);
-}
-
 static json_node *
 tree (const char *json_q)
 {
@@ -114,7 +97,7 @@ read_top_level_error_has_no_path (void)
 static void
 read_strings_null_absent_and_types (void)
 {
-  __attribute__ ((cleanup (json_freep))) json_node *o = tree ("{'s': 'v', 'n': null, 'i': 1}");
+  _cleanup_json_ json_node *o = tree ("{'s': 'v', 'n': null, 'i': 1}");
   const struct jpath *at = AT_KEY (NULL, "o");
   _cleanup_free_ char *s = NULL;
   char *untouched = (char *) "keep";
@@ -131,7 +114,7 @@ read_strings_null_absent_and_types (void)
 static void
 read_booleans (void)
 {
-  __attribute__ ((cleanup (json_freep))) json_node *o = tree ("{'t': true, 's': 'yes'}");
+  _cleanup_json_ json_node *o = tree ("{'t': true, 's': 'yes'}");
   bool v = false, has = false;
   CHECK (spec_get_bool (o, NULL, "t", &v, &has, NULL) == 1 && v && has);
   _cleanup_error_ struct casco_error *e1 = NULL, *e2 = NULL;
@@ -144,7 +127,7 @@ read_booleans (void)
 static void
 read_numbers_by_destination_type (void)
 {
-  __attribute__ ((cleanup (json_freep))) json_node *o
+  _cleanup_json_ json_node *o
       = tree ("{'u16': 70000, 'neg': -1, 'frac': 1.5, 'big': 18446744073709551615, 'ok': 42}");
   const struct jpath *at = AT_KEY (NULL, "r");
   uint16_t u16 = 0;
@@ -175,7 +158,7 @@ read_numbers_by_destination_type (void)
 static void
 read_string_vectors_and_maps (void)
 {
-  __attribute__ ((cleanup (json_freep))) json_node *o
+  _cleanup_json_ json_node *o
       = tree ("{'empty': [], 'v': ['a', 1], 'm': {'a': 'x', 'n': null, 'b': 2}, 'good': {'k': 'v'}}");
   const struct jpath *at = AT_KEY (NULL, "o");
   char **v = NULL;
@@ -212,7 +195,7 @@ read_string_vectors_and_maps (void)
 static void
 read_objects_reject_repeated_keys (void)
 {
-  __attribute__ ((cleanup (json_freep))) json_node *o = tree ("{'x': {'a': 1, 'a': 2}, 'arr': [1]}");
+  _cleanup_json_ json_node *o = tree ("{'x': {'a': 1, 'a': 2}, 'arr': [1]}");
   const json_node *x = NULL;
   _cleanup_error_ struct casco_error *e1 = NULL, *e2 = NULL;
   CHECK (spec_get_object (o, NULL, "x", &x, &e1) == -1);

@@ -9,17 +9,6 @@
 #include "util.h"
 #include "unit.h"
 
-/* JSON with ' for " keeps the configs readable. */
-static char *
-q (const char *s)
-{
-  char *r = xstrdup (s);
-  for (char *p = r; *p; p++)
-    if (*p == '\'')
-      *p = '"';
-  return r;
-}
-
 #define OCIVER "'ociVersion': '1.2.0'"
 #define ROOT "'root': {'path': 'rootfs'}"
 #define BASE OCIVER ", " ROOT

@@ -5,6 +5,7 @@
 #define CASCO_UNIT_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int unit_current_failed;
@@ -48,6 +49,20 @@ static int unit_total, unit_failures;
       unit_failures++;                                                              \
     printf ("%s %d - %s\n", unit_current_failed ? "not ok" : "ok", unit_total, #fn); \
   } while (0)
+
+/* JSON written with ' for " keeps test configs readable: q returns a
+   malloc'd copy with every ' turned into ". */
+static inline char *
+q (const char *s)
+{
+  char *r = strdup (s);
+  if (r == NULL)
+    abort ();
+  for (char *p = r; *p; p++)
+    if (*p == '\'')
+      *p = '"';
+  return r;
+}
 
 #define UNIT_DONE() (printf ("1..%d\n", unit_total), unit_failures ? 1 : 0)
 

@@ -78,7 +78,10 @@ probe (int dirfd, const struct early_state *st)
 NO_CANARY static bool
 read_state (int dirfd, struct early_state *st)
 {
-  int fd = (int) raw_syscall (SYS_openat, dirfd, (long) STATE_FILE_NAME, O_RDONLY | O_CLOEXEC, 0, 0);
+  /* as read_file_at: a symlink or a FIFO planted as state.json is not
+     followed or waited on (main() then refuses it in words) */
+  int fd = (int) raw_syscall (SYS_openat, dirfd, (long) STATE_FILE_NAME,
+                              O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0, 0);
   if (fd < 0)
     return false;
   struct stat sb;

@@ -176,3 +176,23 @@ assert_gone() {
 	run casco state "$ID"
 	assert_equal "$(jq -r .status <<<"$output")" created
 }
+
+@test "early: a FIFO or a symlink planted as state.json is refused by start and delete, without hanging" {
+	create_sleeper
+	mv "$ROOT/$ID/state.json" "$TESTDIR/state.json"
+	mkfifo "$ROOT/$ID/state.json"
+	for cmd in start delete; do
+		run timeout -k 2 10 "$CASCO" --root "$ROOT" "$cmd" "$ID"
+		[ "$status" -ne 124 ] && [ "$status" -ne 137 ] || fail "$cmd hung on a FIFO state.json"
+		assert_failure
+		assert_output_contains "not a regular file"
+	done
+	rm "$ROOT/$ID/state.json"
+	ln -s "$TESTDIR/state.json" "$ROOT/$ID/state.json"
+	run timeout -k 2 10 "$CASCO" --root "$ROOT" start "$ID"
+	assert_failure
+	rm "$ROOT/$ID/state.json"
+	mv "$TESTDIR/state.json" "$ROOT/$ID/state.json"
+	run casco state "$ID"
+	assert_equal "$(jq -r .status <<<"$output")" created
+}
